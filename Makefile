@@ -1,0 +1,40 @@
+# Two commands from a fresh clone: `make test` and `make reproduce`. Both install first (idempotent).
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+WEEK   ?=
+PYTEST_ARGS ?=
+
+.PHONY: install test reproduce lint format notebooks clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[all]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+reproduce: $(STAMP)
+ifeq ($(WEEK),)
+	$(VENV)/bin/roadmap reproduce
+else
+	$(VENV)/bin/roadmap run $(WEEK)
+endif
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+notebooks: $(STAMP)
+	$(PY) -m pytest tests/test_notebooks.py -q
+
+clean:
+	rm -rf outputs .pytest_cache .ruff_cache

@@ -1,0 +1,191 @@
+"""The `roadmap` command and the `python -m weekNN_…` entry every week shares.
+
+Every user-fixable error (`RoadmapError`) ends as one message on stderr and exit code 2: a learner
+sees what to do, not a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+from pathlib import Path
+from typing import Callable
+
+from shared.errors import RoadmapError
+
+EXIT_USER_ERROR = 2
+
+
+def friendly_errors(func: Callable[..., int]) -> Callable[..., int]:
+    """Turn RoadmapError (and Ctrl-C) into a message and an exit code instead of a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs) -> int:
+        try:
+            return func(*args, **kwargs)
+        except RoadmapError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USER_ERROR
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            return 130
+
+    return wrapper
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--fast", action="store_true", help="small subset, few epochs (tests, notebooks)")
+    parser.add_argument("--seed", type=int, default=42, help="drives every random source (default 42)")
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default outputs/<week>/)")
+
+
+def _print_run(result: dict) -> None:
+    print(f"{result['week']}: wrote {result['out_dir']}/metrics.json in {result['wall_time_s']:.1f} s")
+    for key, value in result["metrics"].items():
+        if isinstance(value, (int, float, str)):
+            print(f"  {key}: {value:.4g}" if isinstance(value, float) else f"  {key}: {value}")
+    for verdict in result["targets"]:
+        print(f"  target {verdict['target']} ({verdict['source']}): {'met' if verdict['met'] else 'MISSED'}")
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from shared.data.fetch import check
+    from shared.weeks import WEEKS
+
+    for week in WEEKS:
+        states = [check(name)[0] for name in week.datasets]
+        data = "no data needed" if not states else ("data ok" if all(s == "ok" for s in states) else "data " + "/".join(states))
+        print(f"{week.key:7} {week.slug:28} {week.title:42} {data}")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from shared.runner import run_week
+    from shared.weeks import find_week
+
+    result = run_week(find_week(args.week), fast=args.fast, seed=args.seed, out_dir=args.out)
+    _print_run(result)
+    return 0 if args.fast or all(v["met"] for v in result["targets"]) else 1
+
+
+def _cmd_reproduce(args: argparse.Namespace) -> int:
+    from shared.report import write_readme_table
+    from shared.runner import run_week
+    from shared.weeks import WEEKS, find_week
+
+    weeks = [find_week(name) for name in args.weeks] if args.weeks else WEEKS
+    missed = []
+    for week in weeks:
+        print(f"== {week.key}: {week.title}", flush=True)
+        result = run_week(week, fast=args.fast, seed=args.seed)
+        _print_run(result)
+        missed += [f"{week.key}: {v['target']}" for v in result["targets"] if not v["met"]]
+    if not args.fast:
+        write_readme_table()
+        print("README.md results table updated")
+    if missed and not args.fast:
+        print("targets missed:\n  " + "\n  ".join(missed), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from shared.report import results_table, write_readme_table
+
+    print(write_readme_table() if args.write else results_table())
+    return 0
+
+
+def _cmd_data(args: argparse.Namespace) -> int:
+    from shared.data.fetch import data_dir, fetch, verify_all
+    from shared.data.registry import CIFAR10_FORMS, DATASETS
+
+    if args.action == "list":
+        for ds in DATASETS.values():
+            print(f"{ds.name:20} {ds.path:45} rows={ds.rows or '-':<6} licence: {ds.licence}")
+        return 0
+    if args.action == "fetch":
+        for name in args.names or [n for n in DATASETS if n != "cifar10_python"]:
+            print(f"{name}: {fetch(name)}")
+        return 0
+    # verify: an alternative form (CIFAR-10) counts as present when one of its forms is OK.
+    results = verify_all(args.names or None)
+    for name in (n for n in CIFAR10_FORMS if n in results):
+        if results[name][0] == "missing" and any(results.get(o, ("",))[0] == "ok" for o in CIFAR10_FORMS):
+            results[name] = ("alternative", results[name][1])
+    for name, (status, path) in results.items():
+        print(f"{status.upper():11} {name:20} {path}")
+    bad = {n: s for n, (s, _) in results.items() if s not in ("ok", "alternative")}
+    if bad:
+        raise RoadmapError(
+            f"{len(bad)} of {len(results)} dataset files in {data_dir()} are missing or corrupt "
+            f"({', '.join(f'{n}: {s}' for n, s in bad.items())}). Run `roadmap data fetch` with internet "
+            f"to download them, or point ROADMAP_DATA_DIR at a folder that holds them (the course data "
+            f"mirror). Corrupt files must be deleted first; they are never overwritten."
+        )
+    print(f"all {len(results)} files OK in {data_dir()}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="roadmap", description="Run and reproduce the ml-roadmap weeks.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="weeks, titles and the state of their data").set_defaults(func=_cmd_list)
+    run = sub.add_parser("run", help="run one week (full mode unless --fast)")
+    run.add_argument("week", help="week01 … week16, c1 … c4, or the folder name")
+    _add_run_options(run)
+    run.set_defaults(func=_cmd_run)
+    rep = sub.add_parser("reproduce", help="run every week and write the README results table")
+    rep.add_argument("--fast", action="store_true")
+    rep.add_argument("--seed", type=int, default=42)
+    rep.add_argument("--weeks", nargs="*", help="only these weeks")
+    rep.set_defaults(func=_cmd_reproduce)
+    report = sub.add_parser("report", help="print the results table from existing outputs")
+    report.add_argument("--write", action="store_true", help="also write it into README.md")
+    report.set_defaults(func=_cmd_report)
+    data = sub.add_parser("data", help="list, fetch or verify dataset files")
+    data.add_argument("action", choices=["list", "fetch", "verify"])
+    data.add_argument("names", nargs="*")
+    data.set_defaults(func=_cmd_data)
+    return parser
+
+
+@friendly_errors
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+def week_main(
+    key: str,
+    argv: list[str] | None = None,
+    add_commands: Callable[[argparse._SubParsersAction], None] | None = None,
+) -> int:
+    """`python -m weekNN_…`: `run` (the default) plus any commands the week adds (e.g. `predict`).
+
+    `add_commands(subparsers)` adds sub-parsers whose `func(args) -> int` does the work.
+    """
+    from shared.weeks import find_week
+
+    week = find_week(key)
+    parser = argparse.ArgumentParser(prog=f"python -m {week.package}", description=week.title)
+    sub = parser.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="train/analyse and write outputs (default)")
+    _add_run_options(run)
+
+    def _run(args: argparse.Namespace) -> int:
+        from shared.runner import run_week
+
+        result = run_week(week, fast=args.fast, seed=args.seed, out_dir=args.out)
+        _print_run(result)
+        return 0
+
+    run.set_defaults(func=_run)
+    if add_commands:
+        add_commands(sub)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv = ["run", *argv]
+    args = parser.parse_args(argv)
+    return friendly_errors(args.func)(args)

@@ -1,0 +1,27 @@
+"""The data layer: a registry of every file (`registry`), a verifying cache (`fetch`), and loaders."""
+
+from shared.data.fetch import data_dir, derived_dir, fetch
+from shared.data.loaders import (
+    load_california,
+    load_mall_customers,
+    load_melanoma_metadata,
+    load_spaceship_titanic,
+    load_sst2,
+    load_titanic,
+    load_wine,
+    read_csv_checked,
+)
+
+__all__ = [
+    "data_dir",
+    "derived_dir",
+    "fetch",
+    "load_california",
+    "load_mall_customers",
+    "load_melanoma_metadata",
+    "load_spaceship_titanic",
+    "load_sst2",
+    "load_titanic",
+    "load_wine",
+    "read_csv_checked",
+]

@@ -1,0 +1,53 @@
+"""One look for every figure, and one way to save it (PNG, headless-safe, closed after saving)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)  # headless by default; notebooks switch to inline themselves
+import matplotlib.pyplot as plt  # noqa: E402
+
+STYLE = {
+    "figure.figsize": (7, 4.5),
+    "figure.dpi": 100,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 10,
+    "legend.frameon": False,
+    "savefig.bbox": "tight",
+    "savefig.dpi": 110,
+    "image.cmap": "viridis",
+    "axes.prop_cycle": matplotlib.cycler(
+        color=["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C"]
+    ),
+}
+
+
+def apply_style() -> None:
+    """Apply the course style to matplotlib (seaborn plots inherit it)."""
+    plt.rcParams.update(STYLE)
+
+
+def subplots(*args, **kwargs):
+    """`plt.subplots` with the course style applied first."""
+    apply_style()
+    return plt.subplots(*args, **kwargs)
+
+
+def save_figure(fig, out_dir: Path | str, name: str) -> Path:
+    """Save `fig` as `<out_dir>/<name>.png`, close it, and return the path.
+
+    Closing matters: a training run that draws fifty figures would otherwise keep them all in memory.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{Path(name).stem}.png"
+    fig.savefig(path)
+    plt.close(fig)
+    return path
