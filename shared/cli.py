@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from shared.errors import RoadmapError
 
@@ -55,7 +55,10 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
     for week in WEEKS:
         states = [check(name)[0] for name in week.datasets]
-        data = "no data needed" if not states else ("data ok" if all(s == "ok" for s in states) else "data " + "/".join(states))
+        if not states:
+            data = "no data needed"
+        else:
+            data = "data ok" if all(s == "ok" for s in states) else "data " + "/".join(states)
         print(f"{week.key:7} {week.slug:28} {week.title:42} {data}")
     return 0
 

@@ -13,7 +13,8 @@ def week_rows(week: Week, *, fast: bool = False) -> list[dict[str, object]]:
     record = read_metrics(outputs_dir(week.slug, fast=fast))
     base = {"week": week.key, "task": week.title}
     if record is None:
-        return [{**base, "metric": "—", "value": "not run yet", "target": "", "status": "", "wall time": "", "hardware": ""}]
+        blank = dict.fromkeys(["target", "status", "wall time", "hardware"], "")
+        return [{**base, "metric": "—", "value": "not run yet", **blank}]
     metrics = record["metrics"]
     module = week.module()
     targets = list(getattr(module, "TARGETS", []))

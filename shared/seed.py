@@ -17,7 +17,7 @@ def seed_everything(seed: int, *, deterministic_torch: bool = True) -> np.random
     if not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     random.seed(seed)
-    np.random.seed(seed % 2**32)
+    np.random.seed(seed % 2**32)  # noqa: NPY002 - legacy global state, for libraries that still read it
     os.environ["PYTHONHASHSEED"] = str(seed)  # affects subprocesses only; documented for completeness
     try:
         import torch

@@ -48,9 +48,12 @@ WEEKS: list[Week] = [
     Week("week09", "week09_nn_cubic", "nn_cubic", "Neural network for f(x) = x³"),
     Week("week10", "week10_cnn_cifar", "cnn_cifar", "CIFAR-10 image classifier", ("cifar10_jpeg",)),
     Week("week11", "week11_lstm_imdb", "lstm_sentiment", "IMDB sentiment with an LSTM", ("imdb_train", "imdb_test")),
-    Week("week12", "week12_transformer_sst2", "bert_sentiment", "Transformer fine-tuning on SST-2", ("sst2_train", "sst2_dev")),
-    Week("c1", "capstones.c1_melanoma_eda", "melanoma_report", "Capstone 1: melanoma metadata report", ("melanoma_metadata",)),
-    Week("c2", "capstones.c2_spaceship_titanic", "spaceship", "Capstone 2: Spaceship Titanic entry", ("spaceship_titanic",)),
+    Week("week12", "week12_transformer_sst2", "bert_sentiment", "Transformer fine-tuning on SST-2",
+         ("sst2_train", "sst2_dev")),
+    Week("c1", "capstones.c1_melanoma_eda", "melanoma_report", "Capstone 1: melanoma metadata report",
+         ("melanoma_metadata",)),
+    Week("c2", "capstones.c2_spaceship_titanic", "spaceship", "Capstone 2: Spaceship Titanic entry",
+         ("spaceship_titanic",)),
 ]  # fmt: skip
 
 

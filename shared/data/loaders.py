@@ -25,10 +25,7 @@ def read_csv_checked(path: Path | str, required: list[str], **kwargs) -> pd.Data
         raise DataError(f"{path} is not a readable CSV file: {exc}") from None
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise DataError(
-            f"{path} is missing column(s) {missing}; found {list(frame.columns)}. "
-            "Is it the right file?"
-        )
+        raise DataError(f"{path} is missing column(s) {missing}; found {list(frame.columns)}. Is it the right file?")
     if frame.empty:
         raise DataError(f"{path} has no data rows")
     return frame
@@ -138,8 +135,6 @@ def load_sst2(split: str) -> pd.DataFrame:
     """GLUE SST-2 'train' (67,349) or 'dev' (872) as columns sentence (str), label (0/1)."""
     if split not in ("train", "dev"):
         raise DataError(f"SST-2 split must be 'train' or 'dev', got {split!r}")
-    frame = read_csv_checked(
-        fetch(f"sst2_{split}"), ["sentence", "label"], sep="\t", quoting=3, keep_default_na=False
-    )
+    frame = read_csv_checked(fetch(f"sst2_{split}"), ["sentence", "label"], sep="\t", quoting=3, keep_default_na=False)
     frame["sentence"] = frame["sentence"].str.strip()
     return frame.astype({"label": "int64"})

@@ -209,7 +209,10 @@ DATASETS: dict[str, Dataset] = {
             "BBC copyright; research use only",
             2225,
             official_url="http://mlg.ucd.ie/files/datasets/bbc-fulltext.zip",
-            how_to_get="This CSV is derived from the official bbc-fulltext.zip (one row per article); copy it from the course data mirror.",
+            how_to_get=(
+                "This CSV is derived from the official bbc-fulltext.zip (one row per article); "
+                "copy it from the course data mirror."
+            ),
         ),
     ]
 }

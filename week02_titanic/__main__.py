@@ -1,0 +1,5 @@
+"""`python -m week02_titanic [run] [--fast] [--seed N] [--out DIR]`."""
+
+from shared.cli import week_main
+
+raise SystemExit(week_main("week02"))

@@ -1,0 +1,1 @@
+"""Week 5: house price prediction on California housing (regression, CV, feature importance, error audit)."""

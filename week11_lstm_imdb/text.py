@@ -1,0 +1,87 @@
+"""Text → token ids: the preprocessing shared by training and inference, as small pure functions.
+
+Kept apart from the training code so that `inference.py` can turn a new sentence into ids exactly as
+the training run did, without importing torch training loops, gensim or scikit-learn.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+PAD, UNK = "<pad>", "<unk>"
+PAD_ID, UNK_ID = 0, 1
+
+_HTML_BREAK = re.compile(r"<br\s*/?>", flags=re.IGNORECASE)
+# Words (with inner apostrophes: "don't", "it's") and the punctuation that carries sentiment (! ?).
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[!?]")
+
+
+def clean_text(text: str) -> str:
+    """Replace the `<br />` line breaks that IMDB reviews carry (≈60% of them) with spaces."""
+    return _HTML_BREAK.sub(" ", text)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased word tokens plus `!`/`?`; other punctuation is dropped.
+
+    A regex tokenizer is enough for an LSTM trained from scratch on one domain, and it has no
+    download (spaCy/NLTK models would need one).
+    """
+    return _TOKEN.findall(clean_text(text).lower())
+
+
+def build_vocab(token_lists: Iterable[list[str]], *, min_freq: int = 2, max_size: int = 30_000) -> list[str]:
+    """The `max_size` most frequent tokens seen at least `min_freq` times, after `<pad>` and `<unk>`.
+
+    Build it from the TRAINING split only: words that only the test set contains must be unknown to
+    the model, as they would be in production. Ties are broken alphabetically so that the same data
+    always gives the same vocabulary (and the same embedding rows).
+    """
+    if max_size < 3:
+        raise ValueError("max_size must leave room for <pad>, <unk> and at least one word")
+    counts = Counter(token for tokens in token_lists for token in tokens)
+    kept = sorted((t for t, c in counts.items() if c >= min_freq), key=lambda t: (-counts[t], t))
+    return [PAD, UNK, *kept[: max_size - 2]]
+
+
+def numericalize(tokens: list[str], index: dict[str, int]) -> list[int]:
+    """Map tokens to ids; tokens outside the vocabulary become `<unk>`."""
+    return [index.get(token, UNK_ID) for token in tokens]
+
+
+def truncate(ids: list[int], max_len: int) -> list[int]:
+    """Keep the first `max_len` ids (IMDB's median review is ~175 words; the long tail costs time)."""
+    return ids[:max_len]
+
+
+def pad_batch(sequences: list[list[int]]) -> tuple[list[list[int]], list[list[bool]]]:
+    """Right-pad to the longest sequence; return ids and a mask that is True on real tokens.
+
+    An empty sequence keeps one `<unk>` so that every row has at least one position to attend to.
+    """
+    sequences = [seq or [UNK_ID] for seq in sequences]
+    width = max(len(seq) for seq in sequences)
+    ids = [seq + [PAD_ID] * (width - len(seq)) for seq in sequences]
+    mask = [[True] * len(seq) + [False] * (width - len(seq)) for seq in sequences]
+    return ids, mask
+
+
+def encode(text: str, index: dict[str, int], max_len: int) -> list[int]:
+    """clean → tokenize → numericalize → truncate: one review to ids."""
+    return truncate(numericalize(tokenize(text), index), max_len)
+
+
+def save_vocab(vocab: list[str], path: Path) -> None:
+    Path(path).write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+
+
+def load_vocab(path: Path) -> dict[str, int]:
+    """Read a vocabulary written by `save_vocab` and return token → id."""
+    vocab = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(vocab, list) or vocab[:2] != [PAD, UNK]:
+        raise ValueError(f"{path} is not a vocabulary written by this week (must start with {PAD}, {UNK})")
+    return {token: i for i, token in enumerate(vocab)}
