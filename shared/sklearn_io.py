@@ -31,6 +31,7 @@ ALLOWED_TYPES: frozenset[str] = frozenset(
     {
         "numpy.dtype",  # OneHotEncoder stores its output dtype
         "sklearn.tree._tree.Tree",  # the fitted trees of every tree ensemble
+        "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",  # HistGradientBoosting's trees
         "xgboost.core.Booster",
         "xgboost.sklearn.XGBClassifier",
         "xgboost.sklearn.XGBRegressor",

@@ -6,7 +6,7 @@ changes nothing. Rules that *learn* a value from data (the age medians, the Emba
 split only and apply them unchanged to the test split (no leakage).
 
 Stable API (week 7 imports it): `extract_title`, `age_medians`, `impute_age`, `fill_embarked`,
-`cabin_features`, `CleaningParams`, `fit_cleaning_params`, `clean_titanic`, `missing_report`,
+`fill_fare`, `cabin_features`, `CleaningParams`, `fit_cleaning_params`, `clean_titanic`, `missing_report`,
 `duplicate_report`.
 """
 
@@ -33,7 +33,7 @@ RARE_TITLE = "Rare"
 UNKNOWN_DECK = "U"
 
 # Columns `clean_titanic` promises to leave without missing values.
-FILLED_COLUMNS = ["Age", "Embarked", "Title", "Deck", "HasCabin", "AgeImputed"]
+FILLED_COLUMNS = ["Age", "Embarked", "Fare", "Title", "Deck", "HasCabin", "AgeImputed"]
 REQUIRED_COLUMNS = ["Name", "Pclass", "Age", "Embarked"]
 
 
@@ -59,7 +59,11 @@ def age_medians(df: pd.DataFrame) -> pd.Series:
 
 
 def impute_age(df: pd.DataFrame, medians: pd.Series | None = None) -> pd.DataFrame:
-    """Fill missing `Age` with the (Title, Pclass) median; fall back to the title median, then the overall one.
+    """Fill missing `Age` with the (Title, Pclass) median.
+
+    A (title, class) pair with no known age (possible in a small test split) falls back to the median of that
+    title's class medians, then to the median of all group medians: `medians` is all this function needs,
+    so rules learned on a training split apply unchanged to any other split.
 
     Adds a boolean `AgeImputed` so an analysis can compare real and imputed ages (and a model can use
     "age was unknown" as a signal). Returns a new frame; the input is not modified.
@@ -94,6 +98,20 @@ def fill_embarked(df: pd.DataFrame, value: str | None = None) -> pd.DataFrame:
     return out
 
 
+def fill_fare(df: pd.DataFrame, medians: pd.Series | None = None) -> pd.DataFrame:
+    """Fill a missing `Fare` with the median fare of the passenger's class (`medians` indexed by Pclass).
+
+    train.csv has no missing fare, but Kaggle's test.csv has one; fares differ tenfold between classes,
+    so the class median is the natural guess.
+    """
+    out = df.copy()
+    if "Fare" not in out:
+        return out
+    medians = out.groupby("Pclass")["Fare"].median() if medians is None else medians
+    out["Fare"] = out["Fare"].fillna(out["Pclass"].map(medians)).astype("float64")
+    return out
+
+
 def cabin_features(df: pd.DataFrame) -> pd.DataFrame:
     """Replace `Cabin` (77% missing, free text) by `Deck` (first letter, "U" = unknown) and `HasCabin`.
 
@@ -118,6 +136,7 @@ class CleaningParams:
 
     age_medians: pd.Series
     embarked_mode: str
+    fare_medians: pd.Series | None = None
 
 
 def fit_cleaning_params(df: pd.DataFrame) -> CleaningParams:
@@ -126,11 +145,12 @@ def fit_cleaning_params(df: pd.DataFrame) -> CleaningParams:
     return CleaningParams(
         age_medians=age_medians(df),
         embarked_mode=str(df["Embarked"].mode(dropna=True).iloc[0]),
+        fare_medians=df.groupby("Pclass")["Fare"].median() if "Fare" in df else None,
     )
 
 
 def clean_titanic(df: pd.DataFrame, params: CleaningParams | None = None) -> pd.DataFrame:
-    """The full cleaning: title, age, port, deck. Same rows in, same rows out; idempotent; pure.
+    """The full cleaning: title, age, port, fare, deck. Same rows in, same rows out; idempotent; pure.
 
     `params=None` learns the rules from `df` itself (fine for descriptive analysis of one table);
     a model week passes params fitted on its training split.
@@ -141,6 +161,7 @@ def clean_titanic(df: pd.DataFrame, params: CleaningParams | None = None) -> pd.
     out["Title"] = extract_title(out["Name"])
     out = impute_age(out, params.age_medians)
     out = fill_embarked(out, params.embarked_mode)
+    out = fill_fare(out, params.fare_medians)
     out = cabin_features(out)
     if len(out) != len(df):  # a guard, not a rule: no cleaning step may drop or duplicate a row
         raise AssertionError("cleaning changed the number of rows")

@@ -126,7 +126,8 @@ def _rate_metrics(name: str, table: pd.DataFrame, by: list[str]) -> dict[str, fl
     for row in table.itertuples(index=False):
         level = "_".join(str(getattr(row, c)) for c in by)
         key = f"rate_{name}_{level}"
-        metrics |= {key: row.rate, f"{key}_ci_low": row.ci_low, f"{key}_ci_high": row.ci_high, f"n_{name}_{level}": row.n}
+        metrics |= {key: row.rate, f"{key}_ci_low": row.ci_low, f"{key}_ci_high": row.ci_high}
+        metrics[f"n_{name}_{level}"] = row.n
     return metrics
 
 
@@ -158,8 +159,8 @@ def run(out_dir: Path, fast: bool = False, seed: int = 42, data_path: Path | Non
         "rows_dropped": len(raw) - len(clean),
         **duplicates,
         "missing_cells_before": int(raw.isna().sum().sum()),
-        "missing_cells_after": int(clean.drop(columns="AgeBand").isna().sum().sum()),
-        "missing_handled_pct": missing_handled_pct(raw, clean.drop(columns="AgeBand")),
+        "missing_cells_after": int(clean.isna().sum().sum()),
+        "missing_handled_pct": missing_handled_pct(raw, clean),
         "age_missing_before": int(before.loc["Age", "missing"]),
         "cabin_missing_pct_before": float(before.loc["Cabin", "missing_pct"]),
         "embarked_missing_before": int(before.loc["Embarked", "missing"]),
@@ -178,18 +179,25 @@ def run(out_dir: Path, fast: bool = False, seed: int = 42, data_path: Path | Non
 
 def report(metrics: dict[str, Any]) -> str:
     """Markdown for the README: data handling, then every survival rate with its interval."""
+    m = metrics
     handling = markdown_table(
         [
-            {"measure": "rows in / out", "value": f"{metrics['rows_in']} / {metrics['rows_out']}"},
-            {"measure": "duplicate ids / duplicate records", "value": f"{metrics['duplicate_ids']} / {metrics['duplicate_records']}"},
-            {"measure": "missing cells before → after", "value": f"{metrics['missing_cells_before']} → {metrics['missing_cells_after']}"},
-            {"measure": "missing values handled", "value": f"{metrics['missing_handled_pct']:.1f}%"},
-            {"measure": "ages imputed", "value": metrics["age_missing_before"]},
-            {"measure": "cabin missing before (→ Deck U)", "value": f"{metrics['cabin_missing_pct_before']:.1f}%"},
-            {"measure": "survival, age recorded vs age missing", "value": f"{metrics['survival_rate_age_recorded']:.1%} vs {metrics['survival_rate_age_missing']:.1%}"},
-            {"measure": "figures", "value": metrics["n_figures"]},
+            {"measure": "rows in / out", "value": f"{m['rows_in']} / {m['rows_out']}"},
+            {"measure": "duplicate ids / records", "value": f"{m['duplicate_ids']} / {m['duplicate_records']}"},
+            {
+                "measure": "missing cells before → after",
+                "value": f"{m['missing_cells_before']} → {m['missing_cells_after']}",
+            },
+            {"measure": "missing values handled", "value": f"{m['missing_handled_pct']:.1f}%"},
+            {"measure": "ages imputed", "value": m["age_missing_before"]},
+            {"measure": "cabin missing before (→ Deck U)", "value": f"{m['cabin_missing_pct_before']:.1f}%"},
+            {
+                "measure": "survival, age recorded vs age missing",
+                "value": f"{m['survival_rate_age_recorded']:.1%} vs {m['survival_rate_age_missing']:.1%}",
+            },
+            {"measure": "figures", "value": m["n_figures"]},
         ]
-    )  # fmt: skip
+    )
     rows = []
     for key, rate in metrics.items():
         if key.startswith("rate_") and not key.endswith(("_ci_low", "_ci_high")):

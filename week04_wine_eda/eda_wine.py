@@ -128,7 +128,8 @@ def plot_distributions(df: pd.DataFrame, out_dir: Path, kde: bool) -> Path:
     fig, axes = subplots(3, 4, figsize=(15, 9))
     for ax, column in zip(axes.flat, FEATURES + ["quality"], strict=True):
         sns.histplot(data=df, x=column, hue="type", palette=TYPE_COLORS, stat="density", common_norm=False,
-                     element="step", kde=kde, ax=ax, legend=column == "alcohol")  # fmt: skip
+                     element="step", kde=kde, discrete=column == "quality", ax=ax,
+                     legend=column == "alcohol")  # fmt: skip
         ax.set_ylabel("")
     fig.suptitle("Distributions by wine type (each type normalised separately)")
     fig.tight_layout()
@@ -244,29 +245,42 @@ def run(
 
 
 def report(metrics: dict[str, Any]) -> str:
+    m = metrics
+    correlations = " / ".join(
+        f"{m[key]:.2f}" for key in ("corr_alcohol_quality", "corr_volatile_acidity_quality", "corr_density_quality")
+    )
     data = markdown_table(
         [
-            {"measure": "rows (red + white)", "value": metrics["rows_raw"]},
-            {"measure": "exact duplicates red / white (dropped)", "value": f"{metrics['duplicates_red']} / {metrics['duplicates_white']} ({metrics['duplicate_pct']:.1f}%)"},
-            {"measure": "rows after cleaning (red / white)", "value": f"{metrics['rows_clean']} ({metrics['n_red']} / {metrics['n_white']})"},
-            {"measure": "missing values after cleaning", "value": metrics["missing_after_cleaning"]},
-            {"measure": "mean quality with / without duplicates", "value": f"{metrics['mean_quality_raw']:.3f} / {metrics['mean_quality_clean']:.3f}"},
-            {"measure": "correlation with quality: alcohol / volatile acidity / density", "value": f"{metrics['corr_alcohol_quality']:.2f} / {metrics['corr_volatile_acidity_quality']:.2f} / {metrics['corr_density_quality']:.2f}"},
-            {"measure": "figures", "value": metrics["n_figures"]},
+            {"measure": "rows (red + white)", "value": m["rows_raw"]},
+            {
+                "measure": "exact duplicates red / white (dropped)",
+                "value": f"{m['duplicates_red']} / {m['duplicates_white']} ({m['duplicate_pct']:.1f}%)",
+            },
+            {
+                "measure": "rows after cleaning (red / white)",
+                "value": f"{m['rows_clean']} ({m['n_red']} / {m['n_white']})",
+            },
+            {"measure": "missing values after cleaning", "value": m["missing_after_cleaning"]},
+            {
+                "measure": "mean quality with / without duplicates",
+                "value": f"{m['mean_quality_raw']:.3f} / {m['mean_quality_clean']:.3f}",
+            },
+            {"measure": "correlation with quality: alcohol / volatile acidity / density", "value": correlations},
+            {"measure": "figures", "value": m["n_figures"]},
         ]
-    )  # fmt: skip
+    )
     quality = markdown_table(
-        [{"quality": q, "red": metrics[f"quality_{q}_red"], "white": metrics[f"quality_{q}_white"]} for q in range(3, 10)]
+        [{"quality": q, "red": m[f"quality_{q}_red"], "white": m[f"quality_{q}_white"]} for q in range(3, 10)]
     )
     tests = markdown_table(
         [
             {
                 "property": name,
-                "mean red": f"{metrics[f'{key}_mean_red']:.3g}",
-                "mean white": f"{metrics[f'{key}_mean_white']:.3g}",
-                "Welch t": f"{metrics[f'{key}_welch_t']:.1f}",
-                "p": _format_p(metrics[f"{key}_welch_p"]),
-                "Cohen's d": f"{metrics[f'{key}_cohens_d']:.2f}",
+                "mean red": f"{m[f'{key}_mean_red']:.3g}",
+                "mean white": f"{m[f'{key}_mean_white']:.3g}",
+                "Welch t": f"{m[f'{key}_welch_t']:.1f}",
+                "p": _format_p(m[f"{key}_welch_p"]),
+                "Cohen's d": f"{m[f'{key}_cohens_d']:.2f}",
             }
             for name, key in ((n, n.replace(" ", "_")) for n in TESTED)
         ]

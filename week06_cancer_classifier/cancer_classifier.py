@@ -95,7 +95,10 @@ def candidate_models(seed: int, fast: bool) -> dict[str, ClassifierMixin]:
 
 
 def ranking_scores(model: ClassifierMixin, X: pd.DataFrame) -> np.ndarray:
-    """Scores for AUC: probabilities where the model has them, else the SVM's signed margin (AUC needs only the order)."""
+    """Scores for AUC: probabilities where the model has them, else the SVM's signed margin.
+
+    AUC needs only the order of the scores, so a margin is as good as a probability here.
+    """
     if hasattr(model, "predict_proba"):
         return model.predict_proba(X)[:, 1]
     return model.decision_function(X)
@@ -177,8 +180,14 @@ def run(out_dir: Path, fast: bool = False, seed: int = 42) -> dict[str, Any]:
     for name, model in models.items():
         auc = cross_val_score(model, X_dev, y_dev, cv=cv, scoring="roc_auc", n_jobs=1)
         test_scores = ranking_scores(model.fit(X_dev, y_dev), X_test)
-        comparison.append({"model": name, "cv_auc_mean": auc.mean(), "cv_auc_std": auc.std(),
-                           "test_auc": roc_auc_score(y_test, test_scores)})  # fmt: skip
+        comparison.append(
+            {
+                "model": name,
+                "cv_auc_mean": auc.mean(),
+                "cv_auc_std": auc.std(),
+                "test_auc": roc_auc_score(y_test, test_scores),
+            }
+        )
 
     # Threshold: from out-of-fold probabilities of the logistic regression on the development set.
     logistic = models["logistic regression"]
@@ -217,10 +226,17 @@ def run(out_dir: Path, fast: bool = False, seed: int = 42) -> dict[str, Any]:
     save_model(
         final,
         out_dir / MODEL_FILE,
-        {"seed": seed, "fast": fast, "datasets": [], "data_source": "sklearn.datasets.load_breast_cancer",
-         "input_columns": feature_names(), "positive_class": "malignant", "threshold": threshold,
-         "metrics": {k: metrics[k] for k in ("test_auc", "test_recall", "test_precision", "test_f1")}},
-    )  # fmt: skip
+        {
+            "seed": seed,
+            "fast": fast,
+            "datasets": [],
+            "data_source": "sklearn.datasets.load_breast_cancer",
+            "input_columns": feature_names(),
+            "positive_class": "malignant",
+            "threshold": threshold,
+            "metrics": {k: metrics[k] for k in ("test_auc", "test_recall", "test_precision", "test_f1")},
+        },
+    )
     write_model_card(out_dir, metrics, comparison)
     return metrics
 
@@ -260,16 +276,25 @@ _SHOWN = ["accuracy", "precision", "recall", "f1", "false_negatives", "false_pos
 def report(metrics: dict) -> str:
     """Markdown for the README results block."""
     rows = [
-        {"decision threshold": f"{metrics['threshold']:.3f} (chosen for recall ≥ {RECALL_GOAL} on validation)",
-         **{k: metrics[f"test_{k}"] for k in _SHOWN}},
+        {
+            "decision threshold": f"{metrics['threshold']:.3f} (chosen for recall ≥ {RECALL_GOAL} on validation)",
+            **{k: metrics[f"test_{k}"] for k in _SHOWN},
+        },
         {"decision threshold": "0.5 (default)", **{k: metrics[f"test_{k}_at_0.5"] for k in _SHOWN}},
-    ]  # fmt: skip
+    ]
     models = [
-        {"model": name, "CV AUC": metrics[f"cv_auc_{key}"], "CV AUC std": metrics[f"cv_auc_std_{key}"],
-         "test AUC": metrics[f"test_auc_{key}"]}
-        for name, key in [("logistic regression", "logistic_regression"), ("SVM (RBF)", "svm"),
-                          ("random forest", "random_forest")]
-    ]  # fmt: skip
+        {
+            "model": name,
+            "CV AUC": metrics[f"cv_auc_{key}"],
+            "CV AUC std": metrics[f"cv_auc_std_{key}"],
+            "test AUC": metrics[f"test_auc_{key}"],
+        }
+        for name, key in [
+            ("logistic regression", "logistic_regression"),
+            ("SVM (RBF)", "svm"),
+            ("random forest", "random_forest"),
+        ]
+    ]
     return (
         f"Logistic regression on the test set ({metrics['n_test']} cases), AUC {metrics['test_auc']:.3f}:\n\n"
         + markdown_table(rows)
@@ -289,7 +314,9 @@ def predict_file(model_path: Path, input_csv: Path, output_csv: Path) -> Path:
     """Label each row of a CSV with the 30 feature columns (names as in scikit-learn) benign/malignant."""
 
     def write(frame: pd.DataFrame, pred: np.ndarray) -> pd.DataFrame:
-        return pd.DataFrame({"row": np.arange(1, len(frame) + 1), "prediction": np.where(pred == 1, "malignant", "benign")})
+        return pd.DataFrame(
+            {"row": np.arange(1, len(frame) + 1), "prediction": np.where(pred == 1, "malignant", "benign")}
+        )
 
     return predict_csv(
         model_path,

@@ -89,12 +89,18 @@ def describe_clusters(customers: pd.DataFrame, labels: np.ndarray) -> pd.DataFra
     rows = []
     for cluster, group in frame.groupby("cluster"):
         means = group[FEATURES].mean()
-        phrases = [f"{names[f]} {_relative(((means[f] - overall_mean[f]) / overall_std[f]))}" for f in FEATURES]
+        phrases = [f"{names[f]} {_relative((means[f] - overall_mean[f]) / overall_std[f])}" for f in FEATURES]
         rows.append(
-            {"cluster": int(cluster), "customers": len(group), "mean age": means["age"],
-             "mean income (k$)": means["income_k"], "mean spending score": means["spending_score"],
-             "share women": float((group["gender"] == "Female").mean()), "in words": "; ".join(phrases)}
-        )  # fmt: skip
+            {
+                "cluster": int(cluster),
+                "customers": len(group),
+                "mean age": means["age"],
+                "mean income (k$)": means["income_k"],
+                "mean spending score": means["spending_score"],
+                "share women": float((group["gender"] == "Female").mean()),
+                "in words": "; ".join(phrases),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -190,15 +196,20 @@ def run(out_dir: Path, fast: bool = False, seed: int = 42) -> dict[str, Any]:
     for k_value, row in scan.iterrows():
         metrics[f"silhouette_k{k_value}"] = float(row["silhouette"])
         metrics[f"inertia_k{k_value}"] = float(row["inertia"])
-    for row in profiles.itertuples():
-        metrics[f"cluster{row.cluster}_profile"] = f"{row.customers} customers: {getattr(row, '_7')}"
+    for row in profiles.to_dict("records"):
+        metrics[f"cluster{row['cluster']}_profile"] = f"{row['customers']} customers: {row['in words']}"
 
     save_model(
         model,
         out_dir / MODEL_FILE,
-        {"seed": seed, "fast": fast, "datasets": ["mall_customers"], "input_columns": FEATURES,
-         "metrics": {"silhouette": metrics["silhouette"], "n_clusters": k}},
-    )  # fmt: skip
+        {
+            "seed": seed,
+            "fast": fast,
+            "datasets": ["mall_customers"],
+            "input_columns": FEATURES,
+            "metrics": {"silhouette": metrics["silhouette"], "n_clusters": k},
+        },
+    )
     write_model_card(out_dir, metrics, profiles)
     return metrics
 
@@ -207,15 +218,24 @@ def write_model_card(out_dir: Path, metrics: dict, profiles: pd.DataFrame) -> No
     render_model_card(
         out_dir,
         title="Mall customer segments (week 8)",
-        metrics={k: metrics[k] for k in ("n_clusters", "silhouette", "stability_ari_min", "pca_silhouette_2d",
-                                         "dbscan_clusters", "dbscan_noise_share")},  # fmt: skip
+        metrics={
+            k: metrics[k]
+            for k in (
+                "n_clusters",
+                "silhouette",
+                "stability_ari_min",
+                "pca_silhouette_2d",
+                "dbscan_clusters",
+                "dbscan_noise_share",
+            )
+        },
         hardware=hardware_summary(),
         model_details=f"Standardised age, income and spending score → K-Means with k = {metrics['n_clusters']} "
         "(highest silhouette over k = 2..10), scikit-learn; saved as `model.skops`.",
         intended_use="Teaching unsupervised learning and how to choose and question k. Segments are a "
         "starting point for questions, not facts about customers.",
-        factors="Gender is excluded from the features and only reported per cluster: " + markdown_table(
-            profiles[["cluster", "customers", "share women"]].to_dict("records")),
+        factors="Gender is excluded from the features and only reported per cluster: "
+        + markdown_table(profiles[["cluster", "customers", "share women"]].to_dict("records")),
         evaluation_data="No labels exist: quality is internal (silhouette), stability across 5 seeds, and "
         "agreement with clustering on PCA components and with DBSCAN.",
         training_data="Mall Customers (200 rows, synthetic teaching data from Kaggle; licence not stated).",
@@ -230,9 +250,7 @@ def write_model_card(out_dir: Path, metrics: dict, profiles: pd.DataFrame) -> No
 def report(metrics: dict) -> str:
     """Markdown for the README results block."""
     scan = [{"k": k, "inertia": metrics[f"inertia_k{k}"], "silhouette": metrics[f"silhouette_k{k}"]} for k in K_RANGE]
-    profiles = "\n".join(
-        f"- cluster {i}: {metrics[f'cluster{i}_profile']}" for i in range(metrics["n_clusters"])
-    )
+    profiles = "\n".join(f"- cluster {i}: {metrics[f'cluster{i}_profile']}" for i in range(metrics["n_clusters"]))
     return (
         f"Chosen k = **{metrics['n_clusters']}** (highest silhouette, {metrics['silhouette']:.3f}); "
         f"lowest adjusted Rand index across {STABILITY_SEEDS} seeds: {metrics['stability_ari_min']:.3f}. "

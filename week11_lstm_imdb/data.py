@@ -51,11 +51,17 @@ def load_imdb(source: str = "mirror") -> dict[str, tuple[list[str], np.ndarray]]
         if missing:
             raise DataError(f"IMDB CSV is missing column(s) {missing}; found {raw['train'].column_names}")
         return {
-            split: (list(raw[split]["review"]), np.array([s == "positive" for s in raw[split]["sentiment"]], dtype=np.int64))
+            split: (
+                list(raw[split]["review"]),
+                np.array([s == "positive" for s in raw[split]["sentiment"]], dtype=np.int64),
+            )
             for split in ("train", "test")
         }
     raw = load_dataset(source, cache_dir=cache)
-    return {split: (list(raw[split]["text"]), np.asarray(raw[split]["label"], dtype=np.int64)) for split in ("train", "test")}
+    return {
+        split: (list(raw[split]["text"]), np.asarray(raw[split]["label"], dtype=np.int64))
+        for split in ("train", "test")
+    }
 
 
 def split_train_val(n: int, val_fraction: float, seed: int, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -113,7 +119,9 @@ def read_official_tar(tar_path: Path) -> dict[str, list[dict[str, str | int]]]:
     except (tarfile.TarError, OSError, EOFError) as exc:
         raise DataError(f"{tar_path} is not a readable aclImdb_v1.tar.gz: {exc}") from None
     if not rows["train"] or not rows["test"]:
-        raise DataError(f"{tar_path} holds no aclImdb/{{train,test}}/{{neg,pos}}/*.txt reviews; is it aclImdb_v1.tar.gz?")
+        raise DataError(
+            f"{tar_path} holds no aclImdb/{{train,test}}/{{neg,pos}}/*.txt reviews; is it aclImdb_v1.tar.gz?"
+        )
     return {split: [row for *_, row in sorted(items, key=lambda item: item[:2])] for split, items in rows.items()}
 
 
@@ -144,7 +152,9 @@ def build_imdb_csv(tar_path: Path, out_dir: Path) -> dict[str, Path]:
     """
     tar_path = Path(tar_path)
     if not tar_path.is_file():
-        raise DataError(f"file not found: {tar_path} (download aclImdb_v1.tar.gz from https://ai.stanford.edu/~amaas/data/sentiment/)")
+        raise DataError(
+            f"file not found: {tar_path} (download aclImdb_v1.tar.gz from https://ai.stanford.edu/~amaas/data/sentiment/)"
+        )
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}

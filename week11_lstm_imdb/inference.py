@@ -69,7 +69,8 @@ def _load(model_dir: Path) -> SentimentModel:
     if missing:
         raise RoadmapError(
             f"no trained model in {model_dir} (missing {', '.join(missing)}). Train one with "
-            "`roadmap run week11` (or `roadmap run week11 --fast` and pass --model outputs/week11_lstm_imdb-fast/model)."
+            "`roadmap run week11` (or `roadmap run week11 --fast` and pass "
+            "--model outputs/week11_lstm_imdb-fast/model)."
         )
     try:
         config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))

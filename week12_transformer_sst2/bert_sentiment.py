@@ -163,6 +163,7 @@ def train_model(model, tokenizer, train: list[dict], held: list[dict], config: C
     optimizer = torch.optim.AdamW(
         [{"params": decay, "weight_decay": config.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
         lr=config.lr,
+        fused=True,  # one kernel for the whole update: same maths, fewer passes over 22 M parameters
     )
     steps_per_epoch = -(-len(train) // config.batch_size)
     total_steps = steps_per_epoch * config.epochs
@@ -255,7 +256,7 @@ def plot_attention(model_dir: Path, sentence: str, out_dir: Path, layer: int = -
 
 # ---------------------------------------------------------------- quantisation
 def quantisation_check(model, tokenizer, dev: pd.DataFrame, sentence: str, repeats: int) -> dict:
-    """Dynamic INT8 quantisation of the Linear layers: accuracy and one-sentence latency, before/after.
+    """Dynamic INT8 quantisation of the Linear layers: dev accuracy, and one-sentence latency before/after.
 
     Latency is the median over `repeats` single-sentence calls: what a user of the week 14 API waits.
     """
@@ -264,10 +265,9 @@ def quantisation_check(model, tokenizer, dev: pd.DataFrame, sentence: str, repea
         torch.ao.quantization.quantize_dynamic(copy.deepcopy(model).cpu(), {torch.nn.Linear}, dtype=torch.qint8),
         tokenizer,
     )
-    y = dev["label"].to_numpy()
-    result = {}
+    int8_correct = (int8.positive_proba(dev["sentence"].tolist()) >= 0.5) == dev["label"].to_numpy()
+    result = {"int8_dev_accuracy": float(int8_correct.mean())}
     for name, scorer in (("fp32", fp32), ("int8", int8)):
-        result[f"{name}_dev_accuracy"] = float(((scorer.positive_proba(dev["sentence"].tolist()) >= 0.5) == y).mean())
         times = []
         for _ in range(repeats):
             start = time.perf_counter()
@@ -462,7 +462,7 @@ def report(metrics: dict) -> str:
     )
     text += "\n\n" + markdown_table(
         [
-            {"model": "fp32", "dev accuracy": f"{metrics['fp32_dev_accuracy']:.1%}",
+            {"model": "fp32", "dev accuracy": f"{metrics['dev_accuracy']:.1%}",
              "latency, one sentence (median)": f"{metrics['fp32_latency_ms_s']:.1f} ms"},
             {"model": "dynamic INT8 (`quantize_dynamic`)", "dev accuracy": f"{metrics['int8_dev_accuracy']:.1%}",
              "latency, one sentence (median)": f"{metrics['int8_latency_ms_s']:.1f} ms"},

@@ -1,0 +1,1 @@
+"""Capstone 2: Spaceship Titanic competition entry (feature engineering, tuned RF/XGBoost, Kaggle submission)."""
