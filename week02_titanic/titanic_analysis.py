@@ -79,8 +79,10 @@ def plot_missing(before: pd.DataFrame, after: pd.DataFrame, out_dir: Path) -> Pa
     after_pct = [after["missing_pct"].get(c, 0.0) for c in columns]  # Cabin is replaced, so 0 after
     fig, ax = subplots()
     x = range(len(columns))
-    ax.bar([i - 0.2 for i in x], before.loc[columns, "missing_pct"], width=0.4, label="before cleaning")
-    ax.bar([i + 0.2 for i in x], after_pct, width=0.4, label="after cleaning")
+    bars_before = ax.bar([i - 0.2 for i in x], before.loc[columns, "missing_pct"], width=0.4, label="before cleaning")
+    bars_after = ax.bar([i + 0.2 for i in x], after_pct, width=0.4, label="after cleaning")
+    for bars in (bars_before, bars_after):
+        ax.bar_label(bars, fmt="%.1f%%", fontsize=8)
     ax.set_xticks(list(x), [c if c != "Cabin" else "Cabin (→ Deck, HasCabin)" for c in columns])
     ax.set_ylabel("% of rows missing")
     ax.set_title("Missing values before and after cleaning")

@@ -156,15 +156,18 @@ def build_imdb_csv(tar_path: Path, out_dir: Path) -> dict[str, Path]:
             f"file not found: {tar_path} (download aclImdb_v1.tar.gz from https://ai.stanford.edu/~amaas/data/sentiment/)"
         )
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     for split, rows in read_official_tar(tar_path).items():
         data = rows_to_csv_bytes(rows)
         same = hashlib.sha256(data).hexdigest() == CSV_SHA256[split]
         path = out_dir / f"aclImdb_{split}.csv.gz"
         tmp = path.with_suffix(".gz.part")
-        tmp.write_bytes(gzip_bytes(data))
-        tmp.replace(path)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(gzip_bytes(data))
+            tmp.replace(path)
+        except OSError as exc:
+            raise DataError(f"cannot write {path} ({exc}); pass --out with a writable folder") from None
         print(f"{path}: {len(rows)} reviews; content {'matches' if same else 'DIFFERS from'} the course mirror")
         written[split] = path
     return written

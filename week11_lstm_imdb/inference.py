@@ -51,7 +51,7 @@ def check_texts(texts: list[str] | str) -> list[str]:
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             raise RoadmapError(f"text {i} is a {type(text).__name__}, not a string")
-        if not tokenize(text):
+        if not any(token[0].isalnum() for token in tokenize(text)):
             raise RoadmapError(f"text {i} ({text!r}) has no words to read; give an English sentence")
     return list(texts)
 

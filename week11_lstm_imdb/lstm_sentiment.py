@@ -247,17 +247,24 @@ def plot_confusion(labels: np.ndarray, predicted: np.ndarray, out_dir: Path) -> 
     return save_figure(fig, out_dir, "confusion_matrix")
 
 
-def plot_attention(tokens: list[str], weights: np.ndarray, prob: float, out_dir: Path, per_line: int = 12) -> Path:
-    """The review's words, each shaded by the attention weight the model gave it."""
+def plot_attention(tokens: list[str], weights: np.ndarray, prob: float, out_dir: Path, width: int = 90) -> Path:
+    """The review's words, wrapped like text (monospace, `width` characters a line), shaded by attention."""
     import matplotlib.pyplot as plt
 
-    lines = (len(tokens) + per_line - 1) // per_line
-    fig, ax = subplots(figsize=(10, 0.42 * lines + 0.8))
+    positions, line, column = [], 0, 0
+    for token in tokens:
+        if column and column + len(token) > width:
+            line, column = line + 1, 0
+        positions.append((column, line))
+        column += len(token) + 1
+    lines = line + 1
+    fig, ax = subplots(figsize=(10, 0.35 * lines + 0.8))
+    ax.set(xlim=(0, width), ylim=(lines, -0.5))
     ax.axis("off")
     cmap, top = plt.get_cmap("Reds"), float(weights.max())
-    for i, (token, weight) in enumerate(zip(tokens, weights, strict=True)):
+    for (column, line), token, weight in zip(positions, tokens, weights, strict=True):
         ax.text(
-            (i % per_line) / per_line, 1 - (i // per_line + 0.5) / lines, token, fontsize=10, va="center",
+            column, line, token, family="monospace", fontsize=10, va="center",
             bbox={"facecolor": cmap(0.85 * weight / top), "edgecolor": "none", "pad": 1.5},
         )  # fmt: skip
     ax.set_title(f"Attention over one test review (P(positive) = {prob:.2f}); darker = more weight")

@@ -19,7 +19,8 @@ from __future__ import annotations
 import copy
 import json
 import time
-from dataclasses import asdict, dataclass
+import warnings
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +55,12 @@ TARGETS = [
 ]
 HEADLINE = "dev_accuracy"
 STRETCH_ACCURACY = 0.90
+BASE_MODEL_NOTES = {
+    DEFAULT_MODEL: "all-MiniLM-L6-v2 (Reimers & Gurevych, sentence-transformers), a 6-layer, 384-wide BERT "
+    "distilled from MiniLM and trained for sentence similarity; licence Apache-2.0.",
+    "distilbert-base-uncased": "DistilBERT (Sanh et al., 2019), a 6-layer distillation of BERT-base; "
+    "licence Apache-2.0.",
+}
 ATTENTION_SENTENCE = "The acting is wooden, but the final twist is genuinely brilliant."
 
 
@@ -74,8 +81,8 @@ class Config:
 
 # Full: 2 epochs ≈ 4,100 steps; at the measured ~0.22 s per step that is ~15 min of training, inside
 # the 20-minute budget with room for a busier machine.
-FULL = Config(train_size=None, holdout_size=2000, probe_train_size=10_000, epochs=2)
-FAST = Config(train_size=1600, holdout_size=300, probe_train_size=1000, epochs=1)
+FULL = Config(train_size=None, holdout_size=2000, probe_train_size=5000, epochs=2)
+FAST = Config(train_size=2400, holdout_size=300, probe_train_size=1000, epochs=1)
 
 
 # ---------------------------------------------------------------- data
@@ -261,10 +268,13 @@ def quantisation_check(model, tokenizer, dev: pd.DataFrame, sentence: str, repea
     Latency is the median over `repeats` single-sentence calls: what a user of the week 14 API waits.
     """
     fp32 = SentimentModel(model.cpu().eval(), tokenizer)
-    int8 = SentimentModel(
-        torch.ao.quantization.quantize_dynamic(copy.deepcopy(model).cpu(), {torch.nn.Linear}, dtype=torch.qint8),
-        tokenizer,
-    )
+    with warnings.catch_warnings():
+        # torch 2.13 deprecates torch.ao.quantization in favour of the separate `torchao` package; the
+        # eager-mode API still works and needs no extra dependency, so the warning is silenced here.
+        warnings.filterwarnings("ignore", category=UserWarning)
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        quantised = torch.ao.quantization.quantize_dynamic(copy.deepcopy(model).cpu(), {torch.nn.Linear}, torch.qint8)
+    int8 = SentimentModel(quantised, tokenizer)
     int8_correct = (int8.positive_proba(dev["sentence"].tolist()) >= 0.5) == dev["label"].to_numpy()
     result = {"int8_dev_accuracy": float(int8_correct.mean())}
     for name, scorer in (("fp32", fp32), ("int8", int8)):
@@ -292,10 +302,14 @@ def data_hashes() -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- run
-def run(out_dir: Path, fast: bool = False, seed: int = 42, model_name: str = DEFAULT_MODEL) -> dict:
+def run(
+    out_dir: Path, fast: bool = False, seed: int = 42, model_name: str = DEFAULT_MODEL, lr: float | None = None
+) -> dict:
     """Baselines, fine-tune, evaluate on dev, probe, save. Returns flat metrics for `metrics.json`."""
     out_dir = Path(out_dir)
     config = FAST if fast else FULL
+    if lr:
+        config = replace(config, lr=lr)
     train, held, dev = split_data(config, seed)
 
     metrics: dict = {"base_model": model_name}
@@ -354,8 +368,11 @@ def _accuracy_rows(metrics: dict) -> list[dict]:
     rows = []
     for label, key in (
         ("zero-shot (embedding vs label descriptions)", "zero_shot_accuracy"),
-        (f"linear probe (logistic regression, {metrics['linear_probe_train_size']:,} train sentences)", "linear_probe_accuracy"),
-        (f"fine-tuned ({metrics['epochs']} epochs, {metrics['train_size']:,} sentences)", "dev_accuracy"),
+        (
+            f"linear probe (logistic regression, {metrics['linear_probe_train_size']:,} train sentences)",
+            "linear_probe_accuracy",
+        ),
+        (f"fine-tuned ({metrics['epochs']} epoch(s), {metrics['train_size']:,} sentences)", "dev_accuracy"),
         ("fine-tuned, dynamic INT8", "int8_dev_accuracy"),
     ):
         low, high = proportion_ci(round(metrics[key] * n), n)
@@ -393,9 +410,9 @@ def write_model_card(out_dir: Path, metrics: dict, probe: dict, config: Config) 
         model_details=(
             f"A {metrics['base_model']} encoder with a 2-way classification head, every weight fine-tuned on "
             f"SST-2 for {config.epochs} epoch(s) ({metrics['steps']:,} steps, batch {config.batch_size}, AdamW "
-            f"lr {config.lr:g}, linear decay). Base model all-MiniLM-L6-v2: Apache-2.0 (Reimers & Gurevych, "
-            "sentence-transformers; a 6-layer, 384-wide BERT distilled from MiniLM). Saved with "
-            "`save_pretrained` (safetensors) beside `training_info.json` (seed, data hashes, versions)."
+            f"lr {config.lr:g}, linear decay). Base model: "
+            + BASE_MODEL_NOTES.get(metrics["base_model"], "see its page on the Hugging Face hub for its licence.")
+            + " Saved with `save_pretrained` (safetensors) beside `training_info.json` (seed, data hashes, versions)."
         ),
         intended_use=(
             "Teaching: classify the sentiment (negative/positive) of a single English sentence about a film, "

@@ -74,7 +74,7 @@ def counterfactual_probe(positive_proba: Callable[[list[str]], np.ndarray]) -> d
         terms = GROUPS[group]
         sentences = [s for t in templates for s in fill(t, terms)]
         probs = np.asarray(positive_proba(sentences)).reshape(len(templates), len(terms))
-        for template, p in zip(templates, probs):
+        for template, p in zip(templates, probs, strict=True):
             lo, hi = int(p.argmin()), int(p.argmax())
             rows.append(
                 {

@@ -34,7 +34,9 @@ def check_texts(texts: str | Sequence[str]) -> list[str]:
         if not text.strip():
             raise RoadmapError(f"text {i} is empty: pass a sentence such as 'a gripping, funny film'")
         if len(text) > MAX_TEXT_CHARS:
-            raise RoadmapError(f"text {i} has {len(text)} characters; this model classifies sentences (<= {MAX_TEXT_CHARS})")
+            raise RoadmapError(
+                f"text {i} has {len(text)} characters; this model classifies sentences (<= {MAX_TEXT_CHARS})"
+            )
     return texts
 
 
@@ -85,7 +87,9 @@ def load_model(path: Path | str | None = None) -> SentimentModel:
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         model = AutoModelForSequenceClassification.from_pretrained(path, local_files_only=True)
     except (OSError, ValueError) as exc:
-        raise RoadmapError(f"{path} is not a readable model folder ({exc}); retrain or point to another folder") from None
+        raise RoadmapError(
+            f"{path} is not a readable model folder ({exc}); retrain or point to another folder"
+        ) from None
     return SentimentModel(model.to(get_device()), tokenizer)
 
 

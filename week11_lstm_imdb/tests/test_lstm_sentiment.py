@@ -25,8 +25,16 @@ def fast_run(tmp_path_factory):
 
 def test_fast_run_writes_figures_model_and_card(fast_run):
     out_dir, metrics = fast_run
-    for name in ("embeddings_comparison.png", "confusion_matrix.png", "attention.png", "MODEL_CARD.md",
-                 "examples.json", "model/vocab.json", "model/model.safetensors", "model/config.json"):
+    for name in (
+        "embeddings_comparison.png",
+        "confusion_matrix.png",
+        "attention.png",
+        "MODEL_CARD.md",
+        "examples.json",
+        "model/vocab.json",
+        "model/model.safetensors",
+        "model/config.json",
+    ):
         assert (out_dir / name).is_file(), name  # fmt: skip
     assert all(math.isfinite(v) for v in metrics.values() if isinstance(v, float))
     assert metrics["chosen_start"] in ("Word2Vec start", "random start")

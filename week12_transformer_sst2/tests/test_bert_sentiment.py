@@ -13,7 +13,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from shared.errors import RoadmapError
@@ -115,7 +114,9 @@ def test_report_renders_from_metrics(fast_run):
 
 # ---------------------------------------------------------------- behaviour + inference on the saved model
 def test_inference_on_a_new_sentence(fast_run):
-    (label, probability), = predict("An utterly charming film with a wonderful cast.", model_dir=fast_run[0] / "model")
+    ((label, probability),) = predict(
+        "An utterly charming film with a wonderful cast.", model_dir=fast_run[0] / "model"
+    )
     assert label == "positive" and 0.5 <= probability <= 1
 
 
@@ -153,7 +154,9 @@ def test_training_loop_is_reproducible_with_the_same_seed(tmp_path):
     from transformers import BertConfig, BertForSequenceClassification
 
     tokenizer = load_tokenizer()
-    frame = pd.DataFrame({"sentence": ["good fun", "a dull mess", "wonderful", "not worth it"] * 8, "label": [1, 0, 1, 0] * 8})
+    frame = pd.DataFrame(
+        {"sentence": ["good fun", "a dull mess", "wonderful", "not worth it"] * 8, "label": [1, 0, 1, 0] * 8}
+    )
     features = bert_sentiment.encode(tokenizer, frame)
     config = bert_sentiment.Config(train_size=None, holdout_size=0, probe_train_size=0, epochs=1, batch_size=8)
 
@@ -167,3 +170,19 @@ def test_training_loop_is_reproducible_with_the_same_seed(tmp_path):
 
     first = losses()
     assert len(first) == 4 and first == losses()
+
+
+def test_another_architecture_from_a_local_folder_runs_unchanged(tmp_path):
+    """`--model <folder or hub name>` takes the same path as the default: a tiny random DistilBERT proves it
+    (DistilBERT has no token_type_ids and names its layers differently from BERT)."""
+    import torch
+    from transformers import DistilBertConfig, DistilBertModel
+
+    tokenizer = load_tokenizer()
+    torch.manual_seed(0)
+    config = DistilBertConfig(vocab_size=tokenizer.vocab_size, dim=16, n_layers=1, n_heads=2, hidden_dim=32)
+    DistilBertModel(config).save_pretrained(tmp_path / "tiny")
+    tokenizer.save_pretrained(tmp_path / "tiny")
+    metrics = bert_sentiment.run(tmp_path / "out", fast=True, seed=0, model_name=str(tmp_path / "tiny"))
+    assert metrics["base_model"] == str(tmp_path / "tiny") and 0 <= metrics["dev_accuracy"] <= 1
+    assert (tmp_path / "out" / "attention_heatmap.png").is_file()
