@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -28,6 +29,7 @@ from shared.model_card import render_model_card
 from shared.plotting import save_figure, subplots
 from shared.results import markdown_table
 from shared.targets import Target
+from shared.threads import torch_threads
 from week10_cnn_cifar.model import CifarNet, save_model
 
 TARGETS = [
@@ -104,7 +106,9 @@ def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     return random_flip(random_crop(x, 4, gen), gen).contiguous(memory_format=torch.channels_last)
 
 
-def class_subset(y: np.ndarray, per_class: int | None, classes: range | list[int], rng: np.random.Generator) -> np.ndarray:
+def class_subset(
+    y: np.ndarray, per_class: int | None, classes: range | list[int], rng: np.random.Generator
+) -> np.ndarray:
     """Indices of `per_class` random examples of each class in `classes` (all of them when None), sorted."""
     picked = []
     for c in classes:
@@ -166,7 +170,9 @@ def fit(
     return history
 
 
-def measure_step_s(batch_size: int, stats: tuple[list[float], list[float]], x_u8: torch.Tensor, y: torch.Tensor) -> float:
+def measure_step_s(
+    batch_size: int, stats: tuple[list[float], list[float]], x_u8: torch.Tensor, y: torch.Tensor
+) -> float:
     """Median seconds per training step of a throwaway model, to size the epoch budget to this machine."""
     device = get_device()
     model = CifarNet().to(device, memory_format=torch.channels_last)
@@ -175,10 +181,28 @@ def measure_step_s(batch_size: int, stats: tuple[list[float], list[float]], x_u8
         gen = torch.Generator().manual_seed(0)
         times = []
         for _ in range(2):  # warm-up steps (memory allocation, kernel selection) are run but not counted
-            fit(model, x_u8[:batch_size], y[:batch_size], epochs=1, batch_size=batch_size, max_lr=0.01, stats=stats, gen=gen)
+            fit(
+                model,
+                x_u8[:batch_size],
+                y[:batch_size],
+                epochs=1,
+                batch_size=batch_size,
+                max_lr=0.01,
+                stats=stats,
+                gen=gen,
+            )
         for _ in range(5):
             start = time.perf_counter()
-            fit(model, x_u8[:batch_size], y[:batch_size], epochs=1, batch_size=batch_size, max_lr=0.01, stats=stats, gen=gen)
+            fit(
+                model,
+                x_u8[:batch_size],
+                y[:batch_size],
+                epochs=1,
+                batch_size=batch_size,
+                max_lr=0.01,
+                stats=stats,
+                gen=gen,
+            )
             times.append(time.perf_counter() - start)
     return float(np.median(times))
 
@@ -191,7 +215,12 @@ def choose_epochs(step_s: float, steps_per_epoch: int, budget_s: float = TRAIN_B
 # ---------------------------------------------------------------- evaluation
 @torch.no_grad()
 def predict_proba(
-    model: nn.Module, x_u8: torch.Tensor, stats: tuple[list[float], list[float]], *, tta: bool = True, batch_size: int = 500
+    model: nn.Module,
+    x_u8: torch.Tensor,
+    stats: tuple[list[float], list[float]],
+    *,
+    tta: bool = True,
+    batch_size: int = 500,
 ) -> torch.Tensor:
     """Class probabilities; with `tta`, averaged over the image and its mirror (cheap, ~+0.5-1 point)."""
     model.eval()
@@ -245,7 +274,7 @@ def plot_misclassified(x_u8: np.ndarray, y_true: np.ndarray, proba: np.ndarray, 
     wrong = np.flatnonzero(pred != y_true)
     wrong = wrong[np.argsort(-proba[wrong, pred[wrong]])][:n]
     fig, axes = subplots(4, 6, figsize=(9, 6.5))
-    for ax, i in zip(axes.flat, wrong):
+    for ax, i in zip(axes.flat, wrong, strict=False):  # fewer mistakes than panels is fine
         ax.imshow(x_u8[i])
         ax.set_title(f"{CLASSES[pred[i]]} {proba[i, pred[i]]:.0%}\n(true: {CLASSES[y_true[i]]})", fontsize=7)
     for ax in axes.flat:
@@ -257,10 +286,14 @@ def plot_misclassified(x_u8: np.ndarray, y_true: np.ndarray, proba: np.ndarray, 
 # ---------------------------------------------------------------- the run
 def run(out_dir: Path, fast: bool = False, seed: int = 42) -> dict[str, Any]:
     """Train, evaluate, save safetensors weights, draw figures, run the transfer experiment, write the model card."""
+    with torch_threads():  # the run may pick its own thread count; the caller's is restored afterwards
+        return _run(Path(out_dir), fast, seed)
+
+
+def _run(out_dir: Path, fast: bool, seed: int) -> dict[str, Any]:
     from week10_cnn_cifar.transfer import run_transfer
 
     cfg = FAST if fast else FULL
-    out_dir = Path(out_dir)
     # The runner turns on deterministic algorithms; their side effect of pre-filling every new tensor
     # with NaN (a debugging aid) costs ~40% of a CPU training step here and changes no result.
     torch.utils.deterministic.fill_uninitialized_memory = False
@@ -271,7 +304,9 @@ def run(out_dir: Path, fast: bool = False, seed: int = 42) -> dict[str, Any]:
     # --- data: decoded once (cached), held as uint8; float conversion happens per batch
     data = load_cifar10()
     train_idx = class_subset(data.y_train, cfg.n_train_per_class, range(10), rng)
-    test_idx = np.sort(rng.choice(len(data.y_test), cfg.n_test, replace=False)) if cfg.n_test else np.arange(len(data.y_test))
+    test_idx = (
+        np.sort(rng.choice(len(data.y_test), cfg.n_test, replace=False)) if cfg.n_test else np.arange(len(data.y_test))
+    )
     x_train, y_train = to_tensor_u8(data.x_train[train_idx]), torch.from_numpy(data.y_train[train_idx])
     x_test, y_test = to_tensor_u8(data.x_test[test_idx]), data.y_test[test_idx]
     stats = channel_stats(x_train)
@@ -280,12 +315,20 @@ def run(out_dir: Path, fast: bool = False, seed: int = 42) -> dict[str, Any]:
 
     # --- epoch budget: from a measured step time, so the run fits the limit on this machine
     steps_per_epoch = math.ceil(len(y_train) / cfg.batch_size)
+    # and with the faster thread count: on a busy 2-core machine one thread can beat two several times over.
     if cfg.epochs is None:
-        measured_s = measure_step_s(cfg.batch_size, stats, x_train, y_train)
-        epochs = choose_epochs(measured_s, steps_per_epoch)
-        print(f"{device}: {measured_s:.3f} s per step of {cfg.batch_size} → {epochs} epochs of {steps_per_epoch} steps")
-    else:
-        measured_s, epochs = None, cfg.epochs
+        timings = {}
+        for n in sorted({1, torch.get_num_threads()}):
+            torch.set_num_threads(n)
+            timings[n] = measure_step_s(cfg.batch_size, stats, x_train, y_train)
+        threads = min(timings, key=timings.get)
+        measured_s, epochs = timings[threads], choose_epochs(timings[threads], steps_per_epoch)
+        print(
+            f"{device}: s per step of {cfg.batch_size} by thread count {timings} → {threads} thread(s), {epochs} epochs"
+        )
+    else:  # fast mode: fixed, so tests are reproducible; one thread is the robust choice on a shared CPU
+        threads, measured_s, epochs = 1, None, cfg.epochs
+    torch.set_num_threads(threads)
 
     # --- model + training loop
     torch.manual_seed(seed)
@@ -336,7 +379,8 @@ def run(out_dir: Path, fast: bool = False, seed: int = 42) -> dict[str, Any]:
         "n_test": len(test_idx),
         "data_form": data.form,
         "device": device.type,
-        **{f"acc_{c}": float(a) for c, a in zip(CLASSES, per_class)},
+        "torch_threads": threads,
+        **{f"acc_{c}": float(a) for c, a in zip(CLASSES, per_class, strict=True)},
         **transfer,
     }
     _write_model_card(out_dir, metrics, history)
@@ -396,6 +440,7 @@ def report(metrics: dict[str, Any]) -> str:
     """The README's results block: headline, per-class accuracy, transfer table, data form and device."""
     from week10_cnn_cifar.transfer import transfer_table
 
+    met = metrics["test_accuracy"] >= 0.85 and metrics["train_time_s"] <= TRAIN_BUDGET_S
     gpu_note = (
         "No GPU run: no GPU was lent to this task, so only the CPU result is reported."
         if metrics["device"] == "cpu"
@@ -405,15 +450,13 @@ def report(metrics: dict[str, Any]) -> str:
         f"**Test accuracy: {metrics['test_accuracy']:.2%}** (flip TTA; {metrics['test_accuracy_no_tta']:.2%} without) "
         f"after {metrics['epochs']} epochs, **{metrics['train_time_s'] / 60:.1f} minutes** of training "
         f"({metrics['step_time_s']:.2f} s per batch of {metrics['batch_size']}), on `{metrics['data_form']}`. "
-        f"Target ≥ 85% in ≤ 15 min: **{'met' if metrics['test_accuracy'] >= 0.85 and metrics['train_time_s'] <= 900 else 'missed'}**. "
-        + gpu_note,
+        f"Target ≥ 85% in ≤ 15 min: **{'met' if met else 'missed'}**. " + gpu_note,
         "",
         markdown_table([{"class": c, "accuracy": metrics[f"acc_{c}"]} for c in CLASSES]),
         "",
         "Transfer learning (pretrain on airplane…deer, fine-tune on dog…truck with "
-        f"{metrics['transfer_labels_per_class']} labels per class; accuracy on the 5,000 test images of those classes):",
+        f"{metrics['transfer_labels_per_class']} labels per class; accuracy on the test images of those classes):",
         "",
         transfer_table(metrics),
     ]
     return "\n".join(lines)
-

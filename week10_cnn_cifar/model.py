@@ -39,7 +39,7 @@ class CifarNet(nn.Module):
         super().__init__()
         self.widths = tuple(widths)
         layers: list[nn.Module] = []
-        for i, (c_in, c_out) in enumerate(zip((3, *widths[:-1]), widths)):
+        for i, (c_in, c_out) in enumerate(zip((3, *widths[:-1]), widths, strict=True)):
             layers += [conv_block(c_in, c_out)]
             if i < len(widths) - 1:
                 layers += [nn.MaxPool2d(2)]

@@ -43,7 +43,7 @@ def predict_image(path: Path, weights: Path = DEFAULT_WEIGHTS, k: int = 3) -> li
     image = to_tensor_u8(load_image(path)[None])
     proba = predict_proba(model, image, (config["mean"], config["std"]), tta=True)[0]
     top = torch.topk(proba, k)
-    return [(config["classes"][i], float(p)) for p, i in zip(top.values, top.indices)]
+    return [(config["classes"][i], float(p)) for p, i in zip(top.values, top.indices, strict=True)]
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:

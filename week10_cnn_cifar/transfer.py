@@ -44,7 +44,17 @@ def run_transfer(data: Cifar10, out_dir: Path, *, fast: bool, seed: int, step_s:
     pre_epochs = 2 if fast else max(1, int(PRETRAIN_BUDGET_S // (step_s * math.ceil(len(src) / batch))))
     torch.manual_seed(seed + 1)
     pretrained = CifarNet(n_classes=len(SOURCE)).to(device, memory_format=torch.channels_last)
-    fit(pretrained, x_src, y_src.to(device), epochs=pre_epochs, batch_size=batch, max_lr=0.1, stats=stats, gen=gen, desc="pretrain")
+    fit(
+        pretrained,
+        x_src,
+        y_src.to(device),
+        epochs=pre_epochs,
+        batch_size=batch,
+        max_lr=0.1,
+        stats=stats,
+        gen=gen,
+        desc="pretrain",
+    )
 
     # --- the same few labels of the target classes for both runs
     per_class = 20 if fast else LABELS_PER_CLASS

@@ -91,7 +91,9 @@ def decode_python_archive(path: Path) -> dict[str, np.ndarray]:
                     raise DataError(f"{path} has no member {name}; is it the official cifar-10-python.tar.gz?")
                 batch = pickle.load(archive.extractfile(members[name]), encoding="bytes")  # noqa: S301 - checksum verified
                 # Rows are 3072 bytes: the red plane, then green, then blue (CHW); we keep HWC like Pillow.
-                images[split].append(np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1))
+                images[split].append(
+                    np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+                )
                 labels[split].extend(int(label) for label in batch[b"labels"])
     return _as_arrays(images, labels)
 
@@ -148,7 +150,10 @@ def load_cifar10(form: str | None = None, *, verbose: bool = True) -> Cifar10:
         arrays = decode(path)
         _save_npz_atomic(cache, arrays)
     if verbose:
-        print(f"CIFAR-10: using {form} ({path.name}); {len(arrays['y_train'])} train / {len(arrays['y_test'])} test images")
+        print(
+            f"CIFAR-10: using {form} ({path.name}); "
+            f"{len(arrays['y_train'])} train / {len(arrays['y_test'])} test images"
+        )
     return Cifar10(form=form, **arrays)
 
 

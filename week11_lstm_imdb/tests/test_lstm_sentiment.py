@@ -107,3 +107,14 @@ def test_predict_cli_without_a_model_says_how_to_train_one(tmp_path):
     result = _cli("predict", "fine", "--model", str(tmp_path / "nothing"))
     assert result.returncode == 2
     assert "roadmap run week11" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_time_budget_stops_training_even_mid_epoch():
+    import dataclasses
+
+    ids = [[2, 3, 4]] * 64
+    labels = np.array([0, 1] * 32)
+    settings = dataclasses.replace(lstm_sentiment.FAST, time_budget_s=0.0, max_epochs=5)
+    model = AttentionLSTM(ModelConfig(vocab_size=5, embed_dim=4, hidden=2))
+    history = lstm_sentiment.train_lstm(model, (ids, labels), (ids, labels), settings, 0, "budget")
+    assert len(history) == 1
