@@ -35,7 +35,11 @@ def make_jpeg_archive(path: Path, extra: dict[str, bytes] | None = None) -> Path
         for split, n in (("train", 2), ("test", 1)):
             for label in (0, 3):
                 for i in range(n):
-                    _add(archive, f"cifar10-jpeg/{split}/{cifar10.CLASSES[label]}/{i:04d}.jpg", _jpeg((20 * label, 100, 200)))
+                    _add(
+                        archive,
+                        f"cifar10-jpeg/{split}/{cifar10.CLASSES[label]}/{i:04d}.jpg",
+                        _jpeg((20 * label, 100, 200)),
+                    )
         for name, data in (extra or {}).items():
             _add(archive, name, data)
     return path

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -63,7 +62,9 @@ class MLP(nn.Module):
 
     def __init__(self, hidden: int = 64) -> None:
         super().__init__()
-        self.net = nn.Sequential(nn.Linear(1, hidden), nn.Tanh(), nn.Linear(hidden, hidden), nn.Tanh(), nn.Linear(hidden, 1))
+        self.net = nn.Sequential(
+            nn.Linear(1, hidden), nn.Tanh(), nn.Linear(hidden, hidden), nn.Tanh(), nn.Linear(hidden, 1)
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x)
@@ -168,12 +169,10 @@ def _run(out_dir: Path, fast: bool, seed: int) -> dict[str, Any]:
 
     torch.manual_seed(seed)
     mlp, linear = MLP().to(device), nn.Linear(1, 1).to(device)
-    curves = {
-        "MLP (Adam)": train(mlp, x_train, y_train, optimiser=make_optimiser("adam", mlp.parameters()), epochs=cfg.epochs, gen=gen),
-        "linear (Adam)": train(
-            linear, x_train, y_train, optimiser=make_optimiser("adam", linear.parameters()), epochs=cfg.epochs, gen=gen
-        ),
-    }  # fmt: skip
+    curves = {}
+    for label, model in (("MLP (Adam)", mlp), ("linear (Adam)", linear)):
+        optimiser = make_optimiser("adam", model.parameters())
+        curves[label] = train(model, x_train, y_train, optimiser=optimiser, epochs=cfg.epochs, gen=gen)
 
     mlp_pred, linear_pred = predict(mlp, x_test), predict(linear, x_test)
     errors = scaled_errors(mlp_pred, y_test)
@@ -184,7 +183,12 @@ def _run(out_dir: Path, fast: bool, seed: int) -> dict[str, Any]:
         torch.manual_seed(seed + 1)
         model = MLP().to(device)
         compare[label] = train(
-            model, x_train, y_train, optimiser=make_optimiser(name, model.parameters()), epochs=cfg.compare_epochs, gen=gen
+            model,
+            x_train,
+            y_train,
+            optimiser=make_optimiser(name, model.parameters()),
+            epochs=cfg.compare_epochs,
+            gen=gen,
         )
 
     plot_losses(curves, out_dir, "loss_curve", "Training loss: MLP vs linear model")
@@ -216,7 +220,7 @@ def _write_model_card(out_dir: Path, metrics: dict[str, Any]) -> None:
         factors="Valid only on the training range x ∈ [-2, 2]: outside it the network flattens out (tanh saturates).",
         evaluation_data=f"{N_TEST} fresh noise-free points, x uniform in [-2, 2].",
         training_data=f"{N_TRAIN} synthetic points, x uniform in [-2, 2], y = x³ + N(0, {NOISE_STD}²) noise.",
-        ethical_considerations="Synthetic data, no people involved; no ethical risk beyond over-trusting extrapolation.",
+        ethical_considerations="Synthetic data, no people involved; the risk is over-trusting extrapolation.",
         caveats="Extrapolation fails: a network only learns the function where it has seen data.",
     )
 

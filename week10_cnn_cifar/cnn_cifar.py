@@ -295,7 +295,7 @@ def _run(out_dir: Path, fast: bool, seed: int) -> dict[str, Any]:
 
     cfg = FAST if fast else FULL
     # The runner turns on deterministic algorithms; their side effect of pre-filling every new tensor
-    # with NaN (a debugging aid) costs ~40% of a CPU training step here and changes no result.
+    # with NaN (a debugging aid) took about a quarter of a CPU training step here and changes no result.
     torch.utils.deterministic.fill_uninitialized_memory = False
     device = get_device()
     rng = np.random.default_rng(seed)
