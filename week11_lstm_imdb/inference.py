@@ -1,7 +1,7 @@
 """Load the saved week 11 model and predict sentiment: no training code, no gensim, no scikit-learn.
 
     from week11_lstm_imdb.inference import predict
-    predict(["Not bad at all.", "A waste of time."])   # [('positive', 0.71), ('negative', 0.97)]
+    predict(["A gem of a film.", "A waste of time."])   # [(label, probability of that label), ...]
 
 `load_model()` rebuilds the network from `config.json`, the weights from `model.safetensors` and the
 vocabulary from `vocab.json`, as written by `lstm_sentiment.save_model`.

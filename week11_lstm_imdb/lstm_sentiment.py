@@ -76,7 +76,9 @@ class Settings:
 
 
 FULL = Settings(None, None, 0.1, 400, 30_000, 2, 100, 128, 64, 5, 480.0, 2e-3, 5)
-FAST = Settings(2_000, 1_000, 0.2, 120, 8_000, 2, 50, 32, 32, 3, 120.0, 4e-3, 3)
+FAST = Settings(
+    2_000, 1_000, 0.2, 120, 8_000, 2, 50, 32, 32, 3, 600.0, 4e-3, 3
+)  # 600 s: the guard never cuts fast mode short
 
 
 # --- data and preprocessing -----------------------------------------------------------------------

@@ -118,3 +118,12 @@ def test_time_budget_stops_training_even_mid_epoch():
     model = AttentionLSTM(ModelConfig(vocab_size=5, embed_dim=4, hidden=2))
     history = lstm_sentiment.train_lstm(model, (ids, labels), (ids, labels), settings, 0, "budget")
     assert len(history) == 1
+
+
+def test_same_seed_gives_identical_metrics(fast_run, tmp_path):
+    _, first = fast_run
+    seed_everything(0)
+    second = lstm_sentiment.run(tmp_path, fast=True, seed=0)
+    assert {k: v for k, v in first.items() if not k.endswith("_s")} == {
+        k: v for k, v in second.items() if not k.endswith("_s")
+    }
