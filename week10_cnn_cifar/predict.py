@@ -31,7 +31,7 @@ def load_image(path: Path) -> np.ndarray:
             rgb = img.convert("RGB")
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise DataError(f"{path} is not a readable image (PNG or JPEG expected): {exc}") from None
-    return np.asarray(rgb.resize((32, 32), Image.Resampling.BICUBIC), dtype=np.uint8)
+    return np.array(rgb.resize((32, 32), Image.Resampling.BICUBIC), dtype=np.uint8)  # a writable copy
 
 
 def predict_image(path: Path, weights: Path = DEFAULT_WEIGHTS, k: int = 3) -> list[tuple[str, float]]:
