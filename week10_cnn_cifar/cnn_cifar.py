@@ -176,8 +176,8 @@ def measure_step_s(
     """Seconds per training step of a throwaway model, to size the epoch budget to this machine.
 
     Timed over one `fit` of `n_steps` batches after a short warm-up `fit`, so `fit`'s one-off set-up
-    (optimiser, schedule, progress bar) is spread over many steps as in a real epoch. Timing single-batch
-    calls instead over-estimated the step by half here and left a third of the budget unused.
+    (optimiser, schedule, progress bar) is spread over many steps as in a real epoch. The estimate is taken
+    before training on a machine that may get busier or quieter, hence `PLAN_FRACTION`.
     """
     device = get_device()
     model = CifarNet().to(device, memory_format=torch.channels_last)
