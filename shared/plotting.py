@@ -51,3 +51,27 @@ def save_figure(fig, out_dir: Path | str, name: str) -> Path:
     fig.savefig(path)
     plt.close(fig)
     return path
+
+
+def plot_cv_search(searches: dict, out_dir: Path | str, name: str, *, title: str, target: float | None = None) -> Path:
+    """Every candidate of one or more fitted `GridSearchCV`/`RandomizedSearchCV` (scored on "accuracy"),
+    sorted, with its spread across folds: shows how much tuning actually mattered, and how noisy CV is."""
+    import numpy as np
+
+    fig, ax = subplots(figsize=(8, 4.5))
+    for label, search in searches.items():
+        cv = search.cv_results_
+        order = np.argsort(cv["mean_test_accuracy"])
+        ax.errorbar(
+            np.arange(len(order)),
+            cv["mean_test_accuracy"][order],
+            yerr=cv["std_test_accuracy"][order],
+            marker="o",
+            capsize=3,
+            label=label,
+        )
+    if target is not None:
+        ax.axhline(target, ls="--", color="#8C8C8C", label=f"target {target:g}")
+    ax.set(xlabel="candidate (sorted by CV accuracy)", ylabel="CV accuracy (mean ± std)", title=title)
+    ax.legend()
+    return save_figure(fig, out_dir, name)

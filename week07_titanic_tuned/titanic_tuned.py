@@ -37,7 +37,7 @@ from shared.data.loaders import TITANIC_DTYPES
 from shared.device import hardware_summary
 from shared.errors import DataError
 from shared.model_card import render_model_card
-from shared.plotting import save_figure, subplots
+from shared.plotting import plot_cv_search, save_figure, subplots
 from shared.results import markdown_table, outputs_dir
 from shared.sklearn_io import predict_csv, save_model
 from shared.targets import Target
@@ -177,24 +177,6 @@ def plot_importance(model: Pipeline, shap_values: pd.Series, out_dir: Path, top:
     save_figure(fig, out_dir, "feature_importance")
 
 
-def plot_searches(results: dict[str, Any], out_dir: Path) -> None:
-    fig, ax = subplots(figsize=(8, 4.5))
-    for name, search in results.items():
-        cv = search.cv_results_
-        order = np.argsort(cv["mean_test_accuracy"])
-        ax.errorbar(
-            np.arange(len(order)),
-            cv["mean_test_accuracy"][order],
-            yerr=cv["std_test_accuracy"][order],
-            marker="o",
-            capsize=3,
-            label=name,
-        )
-    ax.set(xlabel="candidate (sorted by CV accuracy)", ylabel="CV accuracy (mean ± std)", title="Hyperparameter search")
-    ax.legend()
-    save_figure(fig, out_dir, "search_results")
-
-
 # --- the run --------------------------------------------------------------------------------------
 
 
@@ -230,7 +212,7 @@ def run(out_dir: Path, fast: bool = False, seed: int = 42) -> dict[str, Any]:
 
     test_pred = best.predict(X_test)  # the test set, once
     shap_values = shap_importance(best, X_test.head(60) if fast else X_test)
-    plot_searches(searches, out_dir)
+    plot_cv_search(searches, out_dir, "search_results", title="Hyperparameter search")
     plot_importance(best, shap_values, out_dir)
 
     metrics: dict[str, Any] = {

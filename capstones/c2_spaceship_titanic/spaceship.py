@@ -35,7 +35,7 @@ from shared.data.loaders import SPACESHIP_COLUMNS
 from shared.device import hardware_summary
 from shared.errors import DataError
 from shared.model_card import render_model_card
-from shared.plotting import save_figure, subplots
+from shared.plotting import plot_cv_search, save_figure, subplots
 from shared.results import markdown_table, outputs_dir
 from shared.sklearn_io import predict_csv, save_model
 from shared.targets import Target
@@ -177,7 +177,7 @@ def run(out_dir: Path, fast: bool = False, seed: int = 42) -> dict[str, Any]:
     submission = write_submission(best.best_estimator_, unlabeled, out_dir / "holdout_submission.csv")
     correct = submission["Transported"].to_numpy() == y_holdout.astype(bool).to_numpy()
 
-    plot_search(searches, out_dir)
+    plot_cv_search(searches, out_dir, "grid_search", title="Grid search results", target=0.80)
     plot_importance(best.best_estimator_, out_dir)
 
     metrics: dict[str, Any] = {
@@ -218,26 +218,6 @@ def run(out_dir: Path, fast: bool = False, seed: int = 42) -> dict[str, Any]:
     )
     write_model_card(out_dir, metrics, groups, seconds=time.perf_counter() - started)
     return metrics
-
-
-def plot_search(searches: dict[str, GridSearchCV], out_dir: Path) -> None:
-    """Every grid point's CV accuracy with its spread: how much tuning actually mattered."""
-    fig, ax = subplots(figsize=(8, 4.5))
-    for name, search in searches.items():
-        results = search.cv_results_
-        order = np.argsort(results["mean_test_accuracy"])
-        ax.errorbar(
-            np.arange(len(order)),
-            results["mean_test_accuracy"][order],
-            yerr=results["std_test_accuracy"][order],
-            marker="o",
-            capsize=3,
-            label=name,
-        )
-    ax.axhline(0.80, ls="--", color="#8C8C8C", label="target 0.80")
-    ax.set(xlabel="grid point (sorted)", ylabel="CV accuracy (mean ± std)", title="Grid search results")
-    ax.legend()
-    save_figure(fig, out_dir, "grid_search")
 
 
 def plot_importance(model: Pipeline, out_dir: Path, top: int = 15) -> None:
