@@ -28,7 +28,16 @@ from shared.stats import proportion_ci
 from shared.targets import Target
 from week11_lstm_imdb.data import length_bucketed_batches, load_imdb, split_train_val, subsample
 from week11_lstm_imdb.model import AttentionLSTM, ModelConfig
-from week11_lstm_imdb.text import PAD_ID, build_vocab, clean_text, numericalize, pad_batch, save_vocab, tokenize
+from week11_lstm_imdb.text import (
+    PAD_ID,
+    build_vocab,
+    clean_text,
+    numericalize,
+    pad_batch,
+    save_vocab,
+    tokenize,
+    truncate,
+)
 
 TARGETS = [
     Target("test_accuracy", ">=", 0.90, "issue (curriculum: > 0.80)"),
@@ -105,7 +114,7 @@ def load_splits(settings: Settings, seed: int) -> dict[str, tuple[list[str], np.
 
 def to_ids(token_lists: list[list[str]], vocab: list[str], max_len: int) -> list[list[int]]:
     index = {token: i for i, token in enumerate(vocab)}
-    return [numericalize(tokens, index)[:max_len] for tokens in token_lists]
+    return [truncate(numericalize(tokens, index), max_len) for tokens in token_lists]
 
 
 def batch_tensors(ids: list[list[int]], rows: np.ndarray, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:

@@ -54,8 +54,16 @@ def numericalize(tokens: list[str], index: dict[str, int]) -> list[int]:
 
 
 def truncate(ids: list[int], max_len: int) -> list[int]:
-    """Keep the first `max_len` ids (IMDB's median review is ~175 words; the long tail costs time)."""
-    return ids[:max_len]
+    """Cut a long review to `max_len` ids, keeping its start (a quarter) and its end (the rest).
+
+    Cutting is needed because the long tail of reviews costs time (IMDB's median is ~175 words). Keeping
+    only the start would throw away the end, where a reviewer usually gives the verdict; head + tail is
+    what Sun et al. (2019, "How to Fine-Tune BERT for Text Classification?") found best on IMDB.
+    """
+    if len(ids) <= max_len:
+        return ids
+    head = max_len // 4
+    return ids[:head] + ids[len(ids) - (max_len - head) :]
 
 
 def pad_batch(sequences: list[list[int]]) -> tuple[list[list[int]], list[list[bool]]]:

@@ -42,8 +42,10 @@ def test_build_vocab_specials_min_freq_cap_and_stable_ties():
 def test_numericalize_truncate_and_encode_map_unknown_words_to_unk():
     index = {PAD: 0, UNK: 1, "good": 2, "film": 3}
     assert numericalize(["good", "bad", "film"], index) == [2, UNK_ID, 3]
-    assert truncate([5, 6, 7], 2) == [5, 6]
-    assert encode("Good<br />film, bad film", index, max_len=3) == [2, 3, UNK_ID]
+    assert truncate([5, 6, 7], 3) == [5, 6, 7]  # short enough: untouched
+    # too long: a quarter from the start, the rest from the end (where the verdict usually is)
+    assert truncate(list(range(20)), 8) == [0, 1, 14, 15, 16, 17, 18, 19]
+    assert encode("Good<br />film, bad film", index, max_len=3) == [3, UNK_ID, 3]  # "film bad film"
 
 
 def test_pad_batch_pads_right_and_masks_real_tokens_only():
