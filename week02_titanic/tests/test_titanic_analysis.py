@@ -1,15 +1,12 @@
 """Survival tables on a hand-computed fixture, the fast run, and bad input through the CLI."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from shared.errors import DataError
-from shared.results import REPO_ROOT
+from shared.testing import assert_user_error, run_cli
 from week02_titanic import titanic_analysis
 from week02_titanic.titanic_analysis import add_age_band, survival_table
 
@@ -69,11 +66,10 @@ def test_corrupt_data_file_exits_2_with_a_message_not_a_traceback(tmp_path: Path
     """Through the real CLI: a wrong file in the data folder is refused by its hash, no network needed."""
     (tmp_path / "data" / "titanic").mkdir(parents=True)
     (tmp_path / "data" / "titanic" / "train.csv").write_text("PassengerId,Survived\n1,0\n")
-    env = {**os.environ, "ROADMAP_DATA_DIR": str(tmp_path / "data")}
-    result = subprocess.run([sys.executable, "-m", "week02_titanic", "--fast", "--out", str(tmp_path / "out")],
-                            capture_output=True, text=True, cwd=REPO_ROOT, env=env, timeout=120)  # fmt: skip
-    assert result.returncode == 2
-    assert "does not match the registry" in result.stderr and "Traceback" not in result.stderr
+    result = run_cli(
+        "week02_titanic", "--fast", "--out", str(tmp_path / "out"), env={"ROADMAP_DATA_DIR": str(tmp_path / "data")}
+    )
+    assert_user_error(result, "does not match the registry")
 
 
 def test_same_seed_same_metrics(fast_run, tmp_path: Path):

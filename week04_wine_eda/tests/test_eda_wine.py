@@ -1,8 +1,5 @@
 """Cleaning (duplicates, no missing values), statistics on fixtures, the fast run, and bad input."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +7,7 @@ import pandas as pd
 import pytest
 
 from shared.errors import DataError
-from shared.results import REPO_ROOT
+from shared.testing import assert_user_error, run_cli
 from week04_wine_eda import eda_wine
 from week04_wine_eda.eda_wine import FEATURES, clean_wine, cohens_d, duplicate_counts, load_combined, welch_tests
 
@@ -79,8 +76,7 @@ def test_wrong_columns_give_a_clear_error(tmp_path: Path):
 def test_corrupt_data_file_exits_2_with_a_message_not_a_traceback(tmp_path: Path):
     (tmp_path / "wine_quality").mkdir()
     (tmp_path / "wine_quality" / "winequality-red.csv").write_text("quality;alcohol\n5;9.4\n")
-    env = {**os.environ, "ROADMAP_DATA_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "week04_wine_eda", "--fast", "--out", str(tmp_path / "out")],
-                            capture_output=True, text=True, cwd=REPO_ROOT, env=env, timeout=120)  # fmt: skip
-    assert result.returncode == 2
-    assert "winequality-red.csv does not match the registry" in result.stderr and "Traceback" not in result.stderr
+    result = run_cli(
+        "week04_wine_eda", "--fast", "--out", str(tmp_path / "out"), env={"ROADMAP_DATA_DIR": str(tmp_path)}
+    )
+    assert_user_error(result, "winequality-red.csv does not match the registry")

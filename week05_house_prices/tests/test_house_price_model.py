@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from shared.errors import DataError
-from shared.results import REPO_ROOT
+from shared.testing import assert_user_error, run_cli
 from week05_house_prices.house_price_model import FEATURES, error_by_region, predict_file, run
 
 
@@ -70,17 +68,6 @@ def test_predict_cli_rejects_text_in_numeric_column(fast_run, tmp_path):
     rows = pd.DataFrame([[8.3, 41, 7.0, 1.0, 322, 2.5, 37.88, -122.23]], columns=FEATURES).astype(object)
     rows.loc[0, "HouseAge"] = "old"
     rows.to_csv(tmp_path / "bad.csv", index=False)
-    cmd = [
-        sys.executable,
-        "-m",
-        "week05_house_prices",
-        "predict",
-        str(tmp_path / "bad.csv"),
-        "--model",
-        str(out / "model.skops"),
-        "--output",
-        str(tmp_path / "o.csv"),
-    ]
-    result = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO_ROOT)
-    assert result.returncode == 2
-    assert "'HouseAge' must be numeric" in result.stderr and "Traceback" not in result.stderr
+    result = run_cli("week05_house_prices", "predict", str(tmp_path / "bad.csv"), "--model", str(out / "model.skops"),
+                     "--output", str(tmp_path / "o.csv"))  # fmt: skip
+    assert_user_error(result, "'HouseAge' must be numeric")

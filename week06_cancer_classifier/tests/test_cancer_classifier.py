@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from shared.errors import DataError
-from shared.results import REPO_ROOT
+from shared.testing import assert_user_error, run_cli
 from week06_cancer_classifier.cancer_classifier import (
     RECALL_GOAL,
     TARGETS,
@@ -87,15 +84,7 @@ def test_predict_rejects_missing_values(fast_run, tmp_path):
 def test_predict_cli_rejects_wrong_columns(fast_run, tmp_path):
     out, _ = fast_run
     pd.DataFrame({"radius": [1.0]}).to_csv(tmp_path / "bad.csv", index=False)
-    cmd = [
-        sys.executable,
-        "-m",
-        "week06_cancer_classifier",
-        "predict",
-        str(tmp_path / "bad.csv"),
-        "--model",
-        str(out / "model.skops"),
-    ]
-    result = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO_ROOT)
-    assert result.returncode == 2
-    assert "missing column" in result.stderr and feature_names()[0] in result.stderr
+    result = run_cli(
+        "week06_cancer_classifier", "predict", str(tmp_path / "bad.csv"), "--model", str(out / "model.skops")
+    )
+    assert_user_error(result, "missing column", feature_names()[0])

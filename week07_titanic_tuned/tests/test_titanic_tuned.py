@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pandas as pd
 import pytest
 
 from shared.data import load_titanic
 from shared.errors import DataError
-from shared.results import REPO_ROOT
 from shared.sklearn_io import load_model
+from shared.testing import assert_user_error, run_cli
 from week07_titanic_tuned.titanic_tuned import INPUT_COLUMNS, TRUSTED, TitanicCleaner, predict_file, run
 
 
@@ -76,17 +73,6 @@ def test_predict_rejects_unknown_sex(fast_run, tmp_path):
 def test_predict_cli_rejects_malformed_csv(fast_run, tmp_path):
     out, _ = fast_run
     (tmp_path / "bad.csv").write_text("PassengerId,Name\n1,Smith\n")
-    cmd = [
-        sys.executable,
-        "-m",
-        "week07_titanic_tuned",
-        "predict",
-        str(tmp_path / "bad.csv"),
-        "--model",
-        str(out / "model.skops"),
-        "--output",
-        str(tmp_path / "o.csv"),
-    ]
-    result = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO_ROOT)
-    assert result.returncode == 2
-    assert "missing column" in result.stderr and "Traceback" not in result.stderr
+    result = run_cli("week07_titanic_tuned", "predict", str(tmp_path / "bad.csv"), "--model", str(out / "model.skops"),
+                     "--output", str(tmp_path / "o.csv"))  # fmt: skip
+    assert_user_error(result, "missing column")

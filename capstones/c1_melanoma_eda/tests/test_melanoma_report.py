@@ -1,8 +1,5 @@
 """Cleaning keeps every row, rates and the patient split on fixtures, the fast run, and bad input."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +7,7 @@ import pytest
 
 from capstones.c1_melanoma_eda import melanoma_report as mr
 from shared.errors import DataError
-from shared.results import REPO_ROOT
+from shared.testing import assert_user_error, run_cli
 
 
 def tiny() -> pd.DataFrame:
@@ -85,8 +82,7 @@ def test_wrong_columns_give_a_clear_error(tmp_path: Path):
 def test_corrupt_data_file_exits_2_with_a_message_not_a_traceback(tmp_path: Path):
     (tmp_path / "melanoma").mkdir()
     (tmp_path / "melanoma" / "ISIC_2020_Training_GroundTruth.csv").write_text("image_name\nISIC_1\n")
-    env = {**os.environ, "ROADMAP_DATA_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "capstones.c1_melanoma_eda", "--fast", "--out", str(tmp_path / "o")],
-                            capture_output=True, text=True, cwd=REPO_ROOT, env=env, timeout=120)  # fmt: skip
-    assert result.returncode == 2
-    assert "does not match the registry" in result.stderr and "Traceback" not in result.stderr
+    result = run_cli(
+        "capstones.c1_melanoma_eda", "--fast", "--out", str(tmp_path / "o"), env={"ROADMAP_DATA_DIR": str(tmp_path)}
+    )
+    assert_user_error(result, "does not match the registry")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,7 +9,7 @@ import pytest
 from capstones.c2_spaceship_titanic.spaceship import engineer_features, predict_file, run
 from shared.data import load_spaceship_titanic
 from shared.errors import DataError
-from shared.results import REPO_ROOT
+from shared.testing import assert_user_error, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -93,17 +90,6 @@ def test_predict_cli_rejects_text_spend(fast_run, tmp_path):
     test = load_spaceship_titanic().drop(columns="Transported").head(3).astype({"Spa": "object"})
     test.loc[test.index[0], "Spa"] = "lots"
     test.to_csv(tmp_path / "bad.csv", index=False)
-    cmd = [
-        sys.executable,
-        "-m",
-        "capstones.c2_spaceship_titanic",
-        "predict",
-        str(tmp_path / "bad.csv"),
-        "--model",
-        str(out / "model.skops"),
-        "--output",
-        str(tmp_path / "o.csv"),
-    ]
-    result = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO_ROOT)
-    assert result.returncode == 2
-    assert "'Spa' must hold non-negative numbers" in result.stderr and "Traceback" not in result.stderr
+    result = run_cli("capstones.c2_spaceship_titanic", "predict", str(tmp_path / "bad.csv"),
+                     "--model", str(out / "model.skops"), "--output", str(tmp_path / "o.csv"))  # fmt: skip
+    assert_user_error(result, "'Spa' must hold non-negative numbers")
