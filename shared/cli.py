@@ -7,6 +7,7 @@ sees what to do, not a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import functools
 import sys
 from collections.abc import Callable
@@ -27,6 +28,13 @@ def friendly_errors(func: Callable[..., int]) -> Callable[..., int]:
         except RoadmapError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_USER_ERROR
+        except OSError as exc:  # a path that is a folder, read-only, missing, on /proc, full disk, ...
+            print(f"error: {describe_os_error(exc)}", file=sys.stderr)
+            return EXIT_USER_ERROR
+        except UnicodeDecodeError as exc:
+            print(f"error: an input file is not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                  "save it as UTF-8 and try again", file=sys.stderr)  # fmt: skip
+            return EXIT_USER_ERROR
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
             return 130
@@ -34,9 +42,45 @@ def friendly_errors(func: Callable[..., int]) -> Callable[..., int]:
     return wrapper
 
 
+def describe_os_error(exc: OSError) -> str:
+    """One line naming the path and what to do, for the file-system errors a user can fix."""
+    path = exc.filename or "a file"
+    if exc.filename2:
+        path = f"{exc.filename} → {exc.filename2}"
+    advice = {
+        errno.EISDIR: "it is a folder; give a file path",
+        errno.ENOTDIR: "a part of the path is not a folder",
+        errno.EACCES: "permission denied; choose a writable location or fix the permissions",
+        errno.EPERM: "operation not permitted; choose another location",
+        errno.EROFS: "the file system is read-only; choose a writable location (e.g. --out /tmp/run)",
+        errno.ENOENT: "no such file or folder",
+        errno.ENOSPC: "the disk is full; free some space",
+        errno.EEXIST: "it already exists",
+    }.get(exc.errno or -1, exc.strerror or str(exc))
+    return f"{path}: {advice}"
+
+
+def seed_arg(text: str) -> int:
+    """argparse type for --seed: an integer in NumPy's seed range, or a usage error (exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"{value} is out of range; use 0 ≤ seed < 2**32")
+    return value
+
+
+def _use_headless_plots() -> None:
+    """Scripts draw into files, never windows (notebooks keep their inline backend: they never come here)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fast", action="store_true", help="small subset, few epochs (tests, notebooks)")
-    parser.add_argument("--seed", type=int, default=42, help="drives every random source (default 42)")
+    parser.add_argument("--seed", type=seed_arg, default=42, help="drives every random source (default 42)")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default outputs/<week>/)")
 
 
@@ -46,7 +90,8 @@ def _print_run(result: dict) -> None:
         if isinstance(value, (int, float, str)):
             print(f"  {key}: {value:.4g}" if isinstance(value, float) else f"  {key}: {value}")
     for verdict in result["targets"]:
-        print(f"  target {verdict['target']} ({verdict['source']}): {'met' if verdict['met'] else 'MISSED'}")
+        target = f"{verdict['metric']} {verdict['op']} {verdict['value']:g}"
+        print(f"  target {target} ({verdict['source']}): {'met' if verdict['met'] else 'MISSED'}")
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -83,7 +128,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
         print(f"== {week.key}: {week.title}", flush=True)
         result = run_week(week, fast=args.fast, seed=args.seed)
         _print_run(result)
-        missed += [f"{week.key}: {v['target']}" for v in result["targets"] if not v["met"]]
+        missed += [f"{week.key}: {v['metric']} {v['op']} {v['value']:g}" for v in result["targets"] if not v["met"]]
     if not args.fast:
         write_readme_table()
         print("README.md results table updated")
@@ -141,8 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_cmd_run)
     rep = sub.add_parser("reproduce", help="run every week and write the README results table")
     rep.add_argument("--fast", action="store_true")
-    rep.add_argument("--seed", type=int, default=42)
-    rep.add_argument("--weeks", nargs="*", help="only these weeks")
+    rep.add_argument("--seed", type=seed_arg, default=42)
+    rep.add_argument("--weeks", nargs="+", metavar="WEEK", help="only these weeks (at least one name)")
     rep.set_defaults(func=_cmd_reproduce)
     report = sub.add_parser("report", help="print the results table from existing outputs")
     report.add_argument("--write", action="store_true", help="also write it into README.md")
@@ -157,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
 @friendly_errors
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _use_headless_plots()
     return args.func(args)
 
 
@@ -191,4 +237,5 @@ def week_main(
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["run", *argv]
     args = parser.parse_args(argv)
+    _use_headless_plots()
     return friendly_errors(args.func)(args)

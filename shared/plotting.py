@@ -1,13 +1,15 @@
-"""One look for every figure, and one way to save it (PNG, headless-safe, closed after saving)."""
+"""One look for every figure, and one way to save it (PNG, closed after saving).
+
+No backend is forced here: scripts run headless through `shared.cli` (which selects Agg), and notebooks keep
+their inline backend so figures show live. Plot functions return the Figure; saving is a separate call.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg", force=False)  # headless by default; notebooks switch to inline themselves
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 STYLE = {
     "figure.figsize": (7, 4.5),
@@ -40,16 +42,18 @@ def subplots(*args, **kwargs):
     return plt.subplots(*args, **kwargs)
 
 
-def save_figure(fig, out_dir: Path | str, name: str) -> Path:
-    """Save `fig` as `<out_dir>/<name>.png`, close it, and return the path.
+def save_figure(fig, out_dir: Path | str, name: str, *, close: bool = True) -> Path:
+    """Save `fig` as `<out_dir>/<name>.png`, close it (unless `close=False`), and return the path.
 
     Closing matters: a training run that draws fifty figures would otherwise keep them all in memory.
+    A notebook that wants to keep showing the figure passes `close=False`.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{Path(name).stem}.png"
     fig.savefig(path)
-    plt.close(fig)
+    if close:
+        plt.close(fig)
     return path
 
 

@@ -1,44 +1,53 @@
-"""Aggregate every week's metrics.json into the results table at the top of README.md."""
+"""The results table at the top of README.md, read from each unit's `metrics.json` (no unit is imported)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from shared.results import REPO_ROOT, markdown_table, outputs_dir, read_metrics, replace_block
+from shared.markdown import markdown_table, replace_block
+from shared.metrics_io import read_metrics
+from shared.paths import REPO_ROOT, outputs_dir
+from shared.templates import num, pct
 from shared.weeks import WEEKS, Week
 
+COLUMNS = ["unit", "task", "metric", "value", "target", "status", "wall time", "hardware"]
 
-def week_rows(week: Week, *, fast: bool = False) -> list[dict[str, object]]:
-    """One row per declared target (or the headline metric) from the week's latest run."""
+
+def _value(metrics: dict[str, Any], key: str) -> str:
+    """The value, with its 95% interval when the run recorded one."""
+    value = metrics.get(key)
+    low, high = metrics.get(f"{key}_ci_low"), metrics.get(f"{key}_ci_high")
+    as_pct = isinstance(value, float) and 0 <= value <= 1 and key.endswith(("accuracy", "recall", "auc", "rate"))
+    show = (lambda v: pct(v)) if as_pct else num
+    text = "—" if value is None else show(value)
+    if low is not None and high is not None:
+        text += f" (95% CI {show(low)}–{show(high)})"
+    return text
+
+
+def unit_rows(week: Week, *, fast: bool = False) -> list[dict[str, Any]]:
+    """One row per headline metric from the unit's latest run."""
     record = read_metrics(outputs_dir(week.slug, fast=fast))
-    base = {"week": week.key, "task": week.title}
+    base = {"unit": week.key, "task": week.title}
     if record is None:
-        blank = dict.fromkeys(["target", "status", "wall time", "hardware"], "")
-        return [{**base, "metric": "—", "value": "not run yet", **blank}]
+        return [{**base, "metric": "—", "value": "not run yet"}]
     metrics = record["metrics"]
-    module = week.module()
-    targets = list(getattr(module, "TARGETS", []))
+    verdicts = {v["metric"]: v for v in record.get("targets", [])}
+    headline = record.get("headline") or list(dict.fromkeys(verdicts)) or list(metrics)[:1]
     common = {"wall time": f"{record['wall_time_s']:.0f} s", "hardware": record["hardware"]}
-    if not targets:
-        headline = getattr(module, "HEADLINE", next(iter(metrics), "—"))
-        return [{**base, "metric": headline, "value": metrics.get(headline), "target": "", "status": "", **common}]
-    return [
-        {
-            **base,
-            "metric": t.metric,
-            "value": metrics.get(t.metric),
-            "target": f"{t.op} {t.value:g} ({t.source})",
-            "status": "pass" if t.met(metrics) else "**FAIL**",
-            **common,
-        }
-        for t in targets
-    ]
+    rows = []
+    for key in headline:
+        verdict = verdicts.get(key)
+        target = f"{verdict['op']} {verdict['value']:g} ({verdict['source']})" if verdict else ""
+        status = ("pass" if verdict["met"] else "**FAIL**") if verdict else ""
+        rows.append({**base, "metric": key, "value": _value(metrics, key), "target": target, "status": status,
+                     **common})  # fmt: skip
+    return rows
 
 
 def results_table(*, fast: bool = False) -> str:
-    rows = [row for week in WEEKS for row in week_rows(week, fast=fast)]
-    columns = ["week", "task", "metric", "value", "target", "status", "wall time", "hardware"]
-    return markdown_table(rows, columns)
+    return markdown_table([row for week in WEEKS for row in unit_rows(week, fast=fast)], COLUMNS)
 
 
 def write_readme_table(readme: Path = REPO_ROOT / "README.md", *, fast: bool = False) -> str:

@@ -1,46 +1,99 @@
-"""Run one week the same way from every door (`roadmap run`, `python -m weekNN_…`, reproduce).
+"""Run one unit the same way from every door (`roadmap run`, `python -m weekNN_…`, `roadmap reproduce`).
 
-The runner owns what every week would otherwise repeat: seeding, timing, writing metrics.json,
-checking targets and publishing a full run's numbers into the week's README.
+The runner owns what every unit would otherwise repeat: seeding, timing, writing `metrics.json` and the
+tables, checking targets, rendering the model card, and publishing a full run's numbers into the unit's
+README from its template.
 """
 
 from __future__ import annotations
 
-import time
+import shutil
 from pathlib import Path
 from typing import Any
 
-from shared.results import markdown_table, outputs_dir, publish, write_metrics
+from shared.device import hardware_summary
+from shared.errors import RoadmapError
+from shared.markdown import markdown_table, replace_block
+from shared.metrics_io import write_run
+from shared.model_card import render_model_card
+from shared.paths import outputs_dir
+from shared.provenance import data_sha256
+from shared.result import Result
 from shared.seed import seed_everything
 from shared.targets import Target
+from shared.templates import render
+from shared.timing import timer
 from shared.weeks import Week
 
 
-def default_report(metrics: dict[str, Any]) -> str:
-    rows = [{"metric": k, "value": v} for k, v in metrics.items() if isinstance(v, (int, float, str))]
-    return markdown_table(rows)
+def headline_of(module: Any) -> list[str]:
+    """The unit's one or two headline metrics (HEADLINE may be a string or a tuple)."""
+    headline = getattr(module, "HEADLINE", ())
+    return [headline] if isinstance(headline, str) else list(headline)
 
 
 def run_week(
     week: Week, *, fast: bool = False, seed: int = 42, out_dir: Path | None = None, publish_results: bool | None = None
 ) -> dict[str, Any]:
-    """Run a week, write `metrics.json`, and return the record with a `targets` verdict added."""
+    """Run a unit, write its outputs, and return a summary with the target verdicts."""
     module = week.module()
     out_dir = Path(out_dir) if out_dir else outputs_dir(week.slug, fast=fast)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise RoadmapError(f"--out {out_dir} is a file; give a folder for the run's outputs")
     out_dir.mkdir(parents=True, exist_ok=True)
     seed_everything(seed)
-    start = time.perf_counter()
-    metrics = module.run(out_dir=out_dir, fast=fast, seed=seed)
-    wall = time.perf_counter() - start
-    write_metrics(out_dir, metrics, week=week.key, seed=seed, fast=fast, wall_time_s=wall)
+    with timer() as clock:
+        result = module.run(out_dir=out_dir, fast=fast, seed=seed)
+    if isinstance(result, dict):  # transitional: a unit not yet converted to Result
+        result = Result(metrics=result)
+    wall = clock["seconds"]
     targets: list[Target] = list(getattr(module, "TARGETS", []))
-    verdicts = [{"target": str(t), "source": t.source, "met": t.met(metrics)} for t in targets]
+    verdicts = [
+        {"metric": t.metric, "op": t.op, "value": t.value, "source": t.source, "met": t.met(result.metrics)}
+        for t in targets
+    ]
+    run_info = {"week": week.key, "mode": "fast" if fast else "full", "seed": seed, "wall_time_s": round(wall, 1),
+                "hardware": hardware_summary()}  # fmt: skip
+    write_run(
+        out_dir,
+        result,
+        record={**run_info, "title": week.title, "headline": headline_of(module), "targets": verdicts,
+                "data_sha256": data_sha256(week.datasets)},  # fmt: skip
+    )
+    context = {"m": result.metrics, "tables": result.tables, "run": run_info}
+    card_template = week.folder / "templates" / "MODEL_CARD.md"
+    if card_template.is_file():
+        render_model_card(card_template, out_dir / "MODEL_CARD.md", **context)
     if publish_results is None:
         publish_results = not fast
     if publish_results:
-        from shared.device import hardware_summary
+        publish(week, out_dir, result, context)
+    return {"week": week.key, "out_dir": str(out_dir), "metrics": result.metrics, "wall_time_s": wall,
+            "targets": verdicts}  # fmt: skip
 
-        report = getattr(module, "report", default_report)(metrics)
-        footer = f"\n\n_Measured by `roadmap run {week.key}` (seed {seed}) in {wall:.0f} s on {hardware_summary()}._"
-        publish(out_dir, week.folder, report + footer)
-    return {"week": week.key, "out_dir": str(out_dir), "metrics": metrics, "wall_time_s": wall, "targets": verdicts}
+
+def publish(week: Week, out_dir: Path, result: Result, context: dict[str, Any]) -> None:
+    """Copy a full run's figures and model card into the unit folder and write its README results block.
+
+    Only full runs publish: tests and `--fast` runs never touch the tracked files.
+    """
+    figures = week.folder / "figures"
+    figures.mkdir(exist_ok=True)
+    for png in result.figures or sorted(out_dir.glob("*.png")):
+        shutil.copy2(png, figures / Path(png).name)
+    card = out_dir / "MODEL_CARD.md"
+    if card.is_file():
+        shutil.copy2(card, week.folder / "MODEL_CARD.md")
+    template = week.folder / "templates" / "results.md"
+    if template.is_file():
+        body = render(template, **context)
+    else:  # transitional: units not yet converted to templates
+        module = week.module()
+        report = getattr(module, "report", None)
+        body = report(result.metrics) if report else markdown_table(
+            [{"metric": k, "value": v} for k, v in result.metrics.items()]
+        )
+    run = context["run"]
+    footer = (f"\n\n_Measured by `roadmap run {week.key}` (seed {run['seed']}) in {run['wall_time_s']:.0f} s "
+              f"on {run['hardware']}._")  # fmt: skip
+    replace_block(week.folder / "README.md", "results", body.rstrip() + footer)

@@ -5,25 +5,23 @@ can take over the machine. skops stores the model as data; on load we ask skops 
 would construct that it does not trust by default, and accept them only when they are on an explicit
 allow-list (`ALLOWED_TYPES` plus what the week adds). Anything else is refused with a message.
 
-Every model file `model.skops` gets a sidecar `model.json` with the library versions, seed, data hashes
-(from `shared.data.registry`), metrics and the input columns `predict` requires — so a model found on disk
+Every model file `model.skops` gets a sidecar `model.json` (`shared.sidecar`: library versions, seed, data
+hashes, metrics and the input columns `predict` requires) — so a model found on disk
 says how it was made, and a newer scikit-learn that cannot read it can be spotted before loading.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import time
 from collections.abc import Callable, Iterable
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from shared.csv_safe import write_csv_safely
 from shared.errors import DataError, RoadmapError
-from shared.results import _clean, atomic_write_text, package_versions
+from shared.sidecar import read_sidecar, write_sidecar
 
 # Types skops does not trust out of the box but that our models legitimately contain. Each one is a
 # class from a library we already depend on; a function or class from anywhere else is refused.
@@ -39,52 +37,30 @@ ALLOWED_TYPES: frozenset[str] = frozenset(
 )
 
 
-def sidecar_path(model_path: Path | str) -> Path:
-    """`model.skops` → `model.json`."""
-    return Path(model_path).with_suffix(".json")
-
-
 def save_model(model: Any, path: Path | str, metadata: dict[str, Any]) -> Path:
-    """Write `model` with skops and a JSON sidecar; return the model path.
+    """Write `model` with skops and its JSON sidecar (`shared.sidecar`); return the model path.
 
-    `metadata` should hold at least `seed` and `metrics`; `datasets` (registry names) is turned into
-    `data_sha256` so the sidecar pins the exact data the model saw; `input_columns` is what `predict`
-    will demand from a CSV.
+    `metadata` must hold `seed`; `datasets` (registry names) is turned into `data_sha256` so the sidecar pins
+    the exact data the model saw; `input_columns` is what `predict` will demand from a CSV; anything else
+    (metrics, best parameters, training ranges) is stored as given.
     """
     import skops.io
-
-    from shared.data.registry import DATASETS
 
     path = Path(path)
     if path.suffix != ".skops":
         raise ValueError(f"model files end in .skops, got {path.name}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    skops.io.dump(model, path)
-    versions = package_versions()
-    versions["skops"] = importlib_metadata.version("skops")
-    datasets = list(metadata.get("datasets", []))
-    sidecar = {
-        "model_file": path.name,
-        "format": "skops",
-        "model_type": type(model).__name__,
-        "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "versions": versions,
-        "data_sha256": {name: DATASETS[name].sha256 for name in datasets},
-        **metadata,
-    }
-    atomic_write_text(sidecar_path(path), json.dumps(_clean(sidecar), indent=2) + "\n")
+    tmp = path.with_name(f".{path.name}.tmp")
+    skops.io.dump(model, tmp)
+    tmp.replace(path)  # atomic: a crash never leaves half a model under the real name
+    extra = dict(metadata)
+    seed = extra.pop("seed")
+    datasets = extra.pop("datasets", [])
+    write_sidecar(path, fmt="skops", model_type=type(model).__name__, seed=seed, datasets=datasets, **extra)
     return path
 
 
-def read_metadata(path: Path | str) -> dict[str, Any]:
-    """The sidecar of a model file, or a RoadmapError that says how to make one."""
-    side = sidecar_path(path)
-    if not side.is_file():
-        raise RoadmapError(f"{side} not found: a model file needs its JSON sidecar (written by save_model)")
-    try:
-        return json.loads(side.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise RoadmapError(f"{side} is not valid JSON ({exc}); retrain to rewrite it") from None
+read_metadata = read_sidecar  # the sidecar of a skops model file
 
 
 def load_model(path: Path | str, *, extra_trusted: Iterable[str] = ()) -> Any:
@@ -157,9 +133,9 @@ def predict_csv(
     except (ValueError, TypeError, KeyError) as exc:
         raise DataError(f"{input_csv}: the model could not use this input ({exc})") from None
     output_csv = Path(output_csv)
-    output_csv.parent.mkdir(parents=True, exist_ok=True)
-    write(frame, predictions).to_csv(output_csv, index=False)
-    return output_csv
+    if output_csv.is_dir():
+        raise RoadmapError(f"--output {output_csv} is a folder; give a file name such as {output_csv / 'predictions.csv'}")
+    return write_csv_safely(write(frame, predictions), output_csv)
 
 
 def add_predict_command(

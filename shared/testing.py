@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 
-from shared.results import REPO_ROOT
+from shared.paths import REPO_ROOT
 
 
 def run_cli(

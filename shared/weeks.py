@@ -12,7 +12,7 @@ from pathlib import Path
 from types import ModuleType
 
 from shared.errors import RoadmapError
-from shared.results import REPO_ROOT
+from shared.paths import REPO_ROOT
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from shared.results import REPO_ROOT
+from shared.paths import REPO_ROOT
 
 NOTEBOOKS = sorted(p for pattern in ("week*/*.ipynb", "capstones/*/*.ipynb") for p in REPO_ROOT.glob(pattern))
 

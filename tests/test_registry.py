@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.results import REPO_ROOT
+from shared.paths import REPO_ROOT
 from shared.weeks import WEEKS, find_week
 
 README_SECTIONS = ["How to run", "Results", "Ethics"]

@@ -23,7 +23,12 @@ def data_dir() -> Path:
     """The dataset cache: `$ROADMAP_DATA_DIR`, else e.g. `~/.cache/ml-roadmap/data`."""
     env = os.environ.get(ENV_VAR)
     if env:
-        return Path(env).expanduser().resolve()
+        path = Path(env).expanduser().resolve()
+        if not path.is_dir():
+            # A typo here would otherwise become a new empty cache and a download of every file.
+            what = "is not a folder" if path.exists() else "does not exist"
+            raise DataError(f"{ENV_VAR}={env} {what}; point it at the folder that holds the data (or unset it)")
+        return path
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("ml-roadmap")) / "data"
@@ -75,9 +80,11 @@ def _expected(ds: Dataset) -> tuple[str, str]:
 
 
 def check(name: str) -> tuple[str, Path]:
-    """Return (status, path) without downloading: status is 'ok', 'missing' or 'corrupt'."""
+    """Return (status, path) without downloading: 'ok', 'missing', 'corrupt' or 'not-a-file'."""
     ds = get(name)
     path = data_dir() / ds.path
+    if path.exists() and not path.is_file():
+        return "not-a-file", path
     if not path.is_file():
         return "missing", path
     algorithm, expected = _expected(ds)
@@ -114,6 +121,9 @@ def fetch(name: str, *, download: bool = True) -> Path:
         return path
     if status == "corrupt":
         raise DataError(_corrupt_message(ds, path))
+    if status == "not-a-file":
+        raise DataError(f"{path} should be the data file '{ds.name}' but is a folder or a special file; "
+                        "move it away so the file can be placed there")  # fmt: skip
     if not ds.url:
         raise DataError(_missing_message(ds, path, "it has no direct download URL"))
     if not download:
