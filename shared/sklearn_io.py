@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from shared.csv_safe import write_csv_safely
@@ -102,11 +103,46 @@ def require_numeric(frame: pd.DataFrame, columns: Iterable[str], *, allow_missin
         if bad.any():
             row = int(bad.to_numpy().nonzero()[0][0])
             raise DataError(f"column {column!r} must be numeric; row {row + 1} has {frame[column].iloc[row]!r}")
+        infinite = values.notna() & ~np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan))
+        if infinite.any():
+            row = int(infinite.to_numpy().nonzero()[0][0])
+            raise DataError(f"column {column!r} must be a finite number; row {row + 1} has {frame[column].iloc[row]!r}")
         if not allow_missing and values.isna().any():
             row = int(values.isna().to_numpy().nonzero()[0][0])
             raise DataError(f"column {column!r} has a missing value in row {row + 1}; this model needs every value")
         frame[column] = values.astype("float64")
     return frame
+
+
+def training_range(frame: pd.DataFrame, columns: Iterable[str]) -> dict[str, list[float]]:
+    """Column → [min, max] seen in training: stored in the sidecar so `predict` can warn on extrapolation."""
+    return {c: [float(frame[c].min()), float(frame[c].max())] for c in columns}
+
+
+def warn_out_of_range(frame: pd.DataFrame, ranges: dict[str, list[float]], *, margin: float = 0.5) -> list[str]:
+    """Warn (stderr, not fail) about values far outside the training range; return the warnings.
+
+    "Far" is beyond min/max by more than `margin` × the training span: a model's answer there is an
+    extrapolation the user should know about, but may still want.
+    """
+    import sys
+
+    warnings = []
+    for column, (low, high) in ranges.items():
+        if column not in frame:
+            continue
+        span = (high - low) or 1.0
+        values = pd.to_numeric(frame[column], errors="coerce")
+        outside = (values < low - margin * span) | (values > high + margin * span)
+        if outside.any():
+            row = int(outside.to_numpy().nonzero()[0][0])
+            warnings.append(
+                f"warning: column {column!r}: {int(outside.sum())} value(s) far outside the training range "
+                f"[{low:g}, {high:g}] (first in row {row + 1}: {values.iloc[row]:g}); predictions there extrapolate"
+            )
+    for line in warnings:
+        print(line, file=sys.stderr)
+    return warnings
 
 
 def predict_csv(
