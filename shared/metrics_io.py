@@ -18,9 +18,7 @@ from shared.atomic import atomic_write_text
 from shared.result import Result, to_jsonable
 
 
-def write_run(
-    out_dir: Path | str, result: Result, *, record: dict[str, Any]
-) -> Path:
+def write_run(out_dir: Path | str, result: Result, *, record: dict[str, Any]) -> Path:
     """Write `metrics.json` (result metrics + `record`) and one CSV per table; return the JSON path."""
     from shared.device import hardware_summary
     from shared.provenance import package_versions

@@ -9,4 +9,12 @@ from shared.paths import REPO_ROOT, outputs_dir
 from shared.provenance import package_versions
 from shared.timing import timer
 
-__all__ = ["REPO_ROOT", "atomic_write_text", "markdown_table", "outputs_dir", "package_versions", "replace_block", "timer"]
+__all__ = [
+    "REPO_ROOT",
+    "atomic_write_text",
+    "markdown_table",
+    "outputs_dir",
+    "package_versions",
+    "replace_block",
+    "timer",
+]

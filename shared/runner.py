@@ -57,8 +57,13 @@ def run_week(
     write_run(
         out_dir,
         result,
-        record={**run_info, "title": week.title, "headline": headline_of(module), "targets": verdicts,
-                "data_sha256": data_sha256(week.datasets)},  # fmt: skip
+        record={
+            **run_info,
+            "title": week.title,
+            "headline": headline_of(module),
+            "targets": verdicts,
+            "data_sha256": data_sha256(week.datasets),
+        },  # fmt: skip
     )
     context = {"m": result.metrics, "tables": result.tables, "run": run_info}
     card_template = week.folder / "templates" / "MODEL_CARD.md"
@@ -90,8 +95,10 @@ def publish(week: Week, out_dir: Path, result: Result, context: dict[str, Any]) 
     else:  # transitional: units not yet converted to templates
         module = week.module()
         report = getattr(module, "report", None)
-        body = report(result.metrics) if report else markdown_table(
-            [{"metric": k, "value": v} for k, v in result.metrics.items()]
+        body = (
+            report(result.metrics)
+            if report
+            else markdown_table([{"metric": k, "value": v} for k, v in result.metrics.items()])
         )
     run = context["run"]
     footer = (f"\n\n_Measured by `roadmap run {week.key}` (seed {run['seed']}) in {run['wall_time_s']:.0f} s "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 
 import numpy as np
 
@@ -19,9 +20,10 @@ def seed_everything(seed: int, *, deterministic_torch: bool = True) -> np.random
     random.seed(seed)
     np.random.seed(seed % 2**32)  # noqa: NPY002 - legacy global state, for libraries that still read it
     os.environ["PYTHONHASHSEED"] = str(seed)  # affects subprocesses only; documented for completeness
-    try:
-        import torch
-    except ImportError:
+    # Seed torch only when the unit already imported it: importing torch costs seconds, and a pandas week
+    # should not pay for it. The runner imports the unit (and so torch) before calling this.
+    torch = sys.modules.get("torch")
+    if torch is None:
         return np.random.default_rng(seed)
     torch.manual_seed(seed)
     if deterministic_torch:

@@ -170,7 +170,9 @@ def predict_csv(
         raise DataError(f"{input_csv}: the model could not use this input ({exc})") from None
     output_csv = Path(output_csv)
     if output_csv.is_dir():
-        raise RoadmapError(f"--output {output_csv} is a folder; give a file name such as {output_csv / 'predictions.csv'}")
+        raise RoadmapError(
+            f"--output {output_csv} is a folder; give a file name such as {output_csv / 'predictions.csv'}"
+        )
     return write_csv_safely(write(frame, predictions), output_csv)
 
 

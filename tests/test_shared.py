@@ -10,9 +10,8 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
-
 import pandas as pd
+import pytest
 
 from shared.atomic import atomic_write_bytes, atomic_write_text
 from shared.csv_safe import neutralise, write_csv_safely
@@ -22,12 +21,12 @@ from shared.metrics_io import read_table, write_run
 from shared.model_card import SECTIONS, missing_sections, render_model_card
 from shared.paths import REPO_ROOT
 from shared.result import Result
-from shared.templates import render
-from shared.testing import assert_user_error, run_cli
-from shared.text_input import check_texts
 from shared.seed import seed_everything
 from shared.stats import proportion_ci
 from shared.targets import Target
+from shared.templates import render
+from shared.testing import assert_user_error, run_cli
+from shared.text_input import check_texts
 
 
 def test_seed_everything_repeats_every_source():
@@ -104,7 +103,9 @@ def test_model_card_requires_every_section(tmp_path):
     template.write_text(full)
     path = render_model_card(template, tmp_path / "out.md", m={"acc": 0.9})
     assert "## Ethical considerations\n\ntext 0.9" in path.read_text()
-    template.write_text(full.replace("## Caveats and recommendations\n\ntext {{ m.acc }}", "## Caveats and recommendations\n"))
+    template.write_text(
+        full.replace("## Caveats and recommendations\n\ntext {{ m.acc }}", "## Caveats and recommendations\n")
+    )
     with pytest.raises(ValueError, match="Caveats"):
         render_model_card(template, tmp_path / "out2.md", m={"acc": 0.9})
     assert missing_sections("## Model details\nx\n") == SECTIONS[1:]

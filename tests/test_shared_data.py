@@ -75,6 +75,7 @@ def test_missing_file_offline_gives_one_clear_message(tmp_path, monkeypatch):
 def test_download_verifies_and_caches(tmp_path, monkeypatch, http_folder):
     served, base = http_folder
     shutil.copy(MIRROR / "titanic/train.csv", served / "train.csv")
+    (tmp_path / "cache").mkdir()  # a ROADMAP_DATA_DIR that does not exist is refused as a likely typo
     monkeypatch.setenv("ROADMAP_DATA_DIR", str(tmp_path / "cache"))
     point_registry(monkeypatch, "titanic", url=base + "train.csv")
     path = fetch_mod.fetch("titanic")
@@ -86,6 +87,7 @@ def test_zip_member_download(tmp_path, monkeypatch, http_folder):
     served, base = http_folder
     with zipfile.ZipFile(served / "wine.zip", "w") as zf:
         zf.write(MIRROR / "wine_quality/winequality-red.csv", "winequality-red.csv")
+    (tmp_path / "cache").mkdir()  # a ROADMAP_DATA_DIR that does not exist is refused as a likely typo
     monkeypatch.setenv("ROADMAP_DATA_DIR", str(tmp_path / "cache"))
     point_registry(monkeypatch, "wine_red", url=base + "wine.zip")
     assert loaders.load_wine("red").shape == (1599, 12)
@@ -94,6 +96,7 @@ def test_zip_member_download(tmp_path, monkeypatch, http_folder):
 def test_tampered_download_is_quarantined(tmp_path, monkeypatch, http_folder):
     served, base = http_folder
     (served / "train.csv").write_text("not the titanic\n")
+    (tmp_path / "cache").mkdir()  # a ROADMAP_DATA_DIR that does not exist is refused as a likely typo
     monkeypatch.setenv("ROADMAP_DATA_DIR", str(tmp_path / "cache"))
     point_registry(monkeypatch, "titanic", url=base + "train.csv")
     with pytest.raises(DataError):
@@ -135,6 +138,7 @@ def test_week_with_missing_data_fails_cleanly(tmp_path):
         "    registry.DATASETS[n] = dataclasses.replace(d, url=d.url and 'http://127.0.0.1:9/x')\n"
         "from shared.cli import main; sys.exit(main(['run', 'week02', '--fast', '--out', sys.argv[1]]))"
     )
+    (tmp_path / "empty").mkdir()
     env = {**os.environ, "ROADMAP_DATA_DIR": str(tmp_path / "empty")}
     result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "out")], capture_output=True, text=True,
                             env=env, cwd=REPO)  # fmt: skip

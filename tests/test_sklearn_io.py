@@ -36,13 +36,13 @@ def test_round_trip_with_sidecar(tmp_path):
 
 def test_save_refuses_other_suffix(tmp_path):
     with pytest.raises(ValueError, match=".skops"):
-        save_model(_toy_model()[0], tmp_path / "m.pkl", {})
+        save_model(_toy_model()[0], tmp_path / "m.pkl", {"seed": 0})
 
 
 def test_load_refuses_types_off_the_allow_list(tmp_path):
     # operator.neg is harmless, but it is not on the list: the point is that nothing unlisted loads.
     model = make_pipeline(FunctionTransformer(operator.neg), LogisticRegression()).fit(np.array([[1.0], [2.0]]), [0, 1])
-    path = save_model(model, tmp_path / "f.skops", {})
+    path = save_model(model, tmp_path / "f.skops", {"seed": 0})
     with pytest.raises(RoadmapError, match="allow-list"):
         load_model(path)
     assert load_model(path, extra_trusted=["_operator.neg"]).predict(np.array([[1.5]])).shape == (1,)
@@ -68,7 +68,7 @@ def test_require_numeric_names_the_bad_cell():
 
 def test_predict_csv_flow(tmp_path):
     model, X = _toy_model()
-    path = save_model(model, tmp_path / "m.skops", {})
+    path = save_model(model, tmp_path / "m.skops", {"seed": 0})
     X.to_csv(tmp_path / "in.csv", index=False)
     out = predict_csv(
         path,
@@ -82,7 +82,7 @@ def test_predict_csv_flow(tmp_path):
 
 def test_predict_csv_wraps_model_errors(tmp_path):
     model, X = _toy_model()
-    path = save_model(model, tmp_path / "m.skops", {})
+    path = save_model(model, tmp_path / "m.skops", {"seed": 0})
     X[["a"]].to_csv(tmp_path / "in.csv", index=False)  # one column short
     with pytest.raises(DataError, match="could not use this input"):
         predict_csv(path, tmp_path / "in.csv", tmp_path / "o.csv", read=pd.read_csv, write=lambda f, p: f)
@@ -91,7 +91,7 @@ def test_predict_csv_wraps_model_errors(tmp_path):
 def test_predict_command_exits_2_with_message(tmp_path):
     """Through a real subprocess: a malformed CSV gives one line on stderr and exit code 2, no traceback."""
     model, X = _toy_model()
-    path = save_model(model, tmp_path / "m.skops", {})
+    path = save_model(model, tmp_path / "m.skops", {"seed": 0})
     (tmp_path / "bad.csv").write_text("a,b\n1,zzz\n")
     script = textwrap.dedent(f"""
         import argparse, sys

@@ -126,7 +126,7 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             "cifar10_python",
             "cifar10/cifar-10-python.tar.gz",
-            None,
+            "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",  # as pinned by Keras' cifar10 loader
             "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",
             "A. Krizhevsky (2009) Learning Multiple Layers of Features from Tiny Images",
             "free for research",
