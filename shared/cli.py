@@ -154,6 +154,7 @@ def _cmd_data(args: argparse.Namespace) -> int:
             print(f"{ds.name:20} {ds.path:45} rows={ds.rows or '-':<6} licence: {ds.licence}")
         return 0
     if args.action == "fetch":
+        data_dir(create=True)
         for name in args.names or [n for n in DATASETS if n != "cifar10_python"]:
             print(f"{name}: {fetch(name)}")
         return 0

@@ -1,4 +1,4 @@
-"""Every notebook runs top to bottom in fast mode (ROADMAP_FAST=1), from its own folder."""
+"""Every unit has a teaching notebook, committed without outputs, that runs top to bottom in fast mode."""
 
 from __future__ import annotations
 
@@ -7,8 +7,28 @@ import pytest
 from nbclient import NotebookClient
 
 from shared.paths import REPO_ROOT
+from shared.weeks import WEEKS
 
-NOTEBOOKS = sorted(p for pattern in ("week*/*.ipynb", "capstones/*/*.ipynb") for p in REPO_ROOT.glob(pattern))
+NOTEBOOKS = sorted(p for week in WEEKS for p in week.folder.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("week", WEEKS, ids=lambda w: w.key)
+def test_every_unit_has_a_notebook(week):
+    assert list(week.folder.glob("*.ipynb")), f"{week.folder.name} has no notebook (CONTRIBUTING: one per unit)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(REPO_ROOT).as_posix())
+def test_notebook_is_committed_without_outputs_and_teaches(path):
+    notebook = nbformat.read(path, as_version=4)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(not cell.get("outputs") and cell.get("execution_count") is None for cell in code), (
+        "commit notebooks without outputs (outputs are made by running them)"
+    )
+    prose = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
+    assert len(prose) >= 4 and len(code) >= 4, "a teaching notebook walks the lesson: markdown between small steps"
+    assert not any("run(" in cell.source and "def " not in cell.source for cell in code[-1:]), (
+        "the notebook should walk the steps, not end by replaying run()"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(REPO_ROOT).as_posix())
@@ -17,9 +37,6 @@ def test_notebook_executes_in_fast_mode(path, tmp_path, monkeypatch):
     monkeypatch.setenv("ROADMAP_OUTPUT_DIR", str(tmp_path))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     notebook = nbformat.read(path, as_version=4)
-    assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"), (
-        "commit notebooks without outputs"
-    )
     NotebookClient(
         notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     ).execute()

@@ -19,11 +19,17 @@ ENV_VAR = "ROADMAP_DATA_DIR"
 DERIVED_ENV_VAR = "ROADMAP_CACHE_DIR"
 
 
-def data_dir() -> Path:
-    """The dataset cache: `$ROADMAP_DATA_DIR`, else e.g. `~/.cache/ml-roadmap/data`."""
+def data_dir(*, create: bool = False) -> Path:
+    """The dataset cache: `$ROADMAP_DATA_DIR`, else e.g. `~/.cache/ml-roadmap/data`.
+
+    A `$ROADMAP_DATA_DIR` that does not exist is refused (a typo would otherwise start an empty cache),
+    except by `roadmap data fetch` (`create=True`), which is asked to fill it.
+    """
     env = os.environ.get(ENV_VAR)
     if env:
         path = Path(env).expanduser().resolve()
+        if create and not path.exists():
+            path.mkdir(parents=True)
         if not path.is_dir():
             # A typo here would otherwise become a new empty cache and a download of every file.
             what = "is not a folder" if path.exists() else "does not exist"

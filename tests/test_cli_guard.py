@@ -1,0 +1,59 @@
+"""The standing guard of the `roadmap` CLI: whatever a user types, it ends in exit 0 or 2, never a traceback.
+
+Hypothesis draws argument lists from the CLI's own vocabulary mixed with hostile values (folders where files
+belong, missing, read-only and special paths, huge and negative numbers, unknown names). Commands that would do
+real work (a full run, rewriting the README) are left out of the vocabulary: the guard is about input handling.
+The per-unit CLIs have their own guards in their tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from shared.cli import main
+
+
+@pytest.fixture(scope="module")
+def hostile_paths(tmp_path_factory) -> list[str]:
+    root = tmp_path_factory.mktemp("hostile")
+    folder = root / "a-folder"
+    folder.mkdir()
+    readonly = root / "read-only.csv"
+    readonly.write_text("a,b\n1,2\n")
+    readonly.chmod(0o400)
+    link = root / "dangling-link"
+    link.symlink_to(root / "nowhere")
+    return [str(folder), str(root / "missing" / "x"), str(readonly), str(link), "/dev/null", "/proc/roadmap/x", ""]
+
+
+WORDS = st.sampled_from(
+    ["list", "run", "reproduce", "report", "data", "verify", "list", "fetch", "week99", "c9", "nope", "--fast",
+     "--seed", "--out", "--weeks", "-h", "--bogus", "-1", "99999999999999999999", "1e9", "0", "ünï", "\x1b[31m"]
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_roadmap_cli_exits_0_or_2_and_never_tracebacks(hostile_paths, data):
+    argv = data.draw(st.lists(st.one_of(WORDS, st.sampled_from(hostile_paths), st.text(max_size=8)), max_size=5))
+    if "reproduce" in argv or ("run" in argv and not any(a in argv for a in ("week99", "c9", "nope"))):
+        argv = ["run", "week99", *argv]  # never start real work; still exercises every option after it
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse usage errors and --help
+            code = exc.code
+    assert code in (0, 2), f"{argv!r} → exit {code}: {stderr.getvalue()[-500:]}"
+    assert "Traceback" not in stderr.getvalue()
+
+
+def test_guard_fixture_paths_exist_as_intended(hostile_paths):
+    assert Path(hostile_paths[0]).is_dir() and os.path.islink(hostile_paths[3])
