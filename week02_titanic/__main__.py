@@ -1,4 +1,4 @@
-"""`python -m week02_titanic [run] [--fast] [--seed N] [--out DIR]`."""
+"""Extra code (scaffolding): `python -m week02_titanic [run] [--fast] [--seed N] [--out DIR]`, wired by shared.cli."""
 
 from shared.cli import week_main
 

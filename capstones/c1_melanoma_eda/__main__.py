@@ -1,4 +1,4 @@
-"""`python -m capstones.c1_melanoma_eda [run] [--fast] [--seed N] [--out DIR]`."""
+"""Extra code (scaffolding): `python -m capstones.c1_melanoma_eda [run] [--fast] [--seed N] [--out DIR]`."""
 
 from shared.cli import week_main
 
