@@ -33,8 +33,9 @@ def table(frame: pd.DataFrame, columns: list[str] | None = None) -> str:
 
 
 def ci(metrics: dict[str, Any], key: str, *, as_pct: bool = True, digits: int = 1) -> str:
-    """'85.1% (95% CI 84.4–85.8%)' from `key`, `key_ci_low`, `key_ci_high`."""
-    fmt = (lambda v: pct(v, digits)) if as_pct else (lambda v: f"{v:.{digits + 2}g}")
+    """'85.1% (95% CI 84.4–85.8%)' from `key`, `key_ci_low`, `key_ci_high`; `as_pct=False`: `digits + 2`
+    decimals, e.g. '0.469 (95% CI 0.448–0.490)'."""
+    fmt = (lambda v: pct(v, digits)) if as_pct else (lambda v: f"{v:.{digits + 2}f}")
     low, high = metrics[f"{key}_ci_low"], metrics[f"{key}_ci_high"]
     unit = "%" if as_pct else ""
     return f"{fmt(metrics[key])} (95% CI {fmt(low).rstrip('%')}–{fmt(high).rstrip('%')}{unit})"
