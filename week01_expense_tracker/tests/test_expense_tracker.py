@@ -1,14 +1,10 @@
-"""Week 1 tests: validation, exact totals (property-based), the real CLI, concurrency and crash safety."""
+"""Week 1, the lesson: parsing rules, exact totals (property-based), filters, export, display, and the run."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import time
+import csv
+import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,50 +12,101 @@ from hypothesis import strategies as st
 
 from shared.errors import RoadmapError
 from week01_expense_tracker import expense_tracker as et
-from week01_expense_tracker.store import StoreError, read_store
-
-REPO = Path(__file__).resolve().parents[2]
 
 
-def cli(*args: str, store: Path, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "week01_expense_tracker", *args, "--store", str(store)],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, **(env or {})},
-        timeout=60,
-    )
-
-
-# --- validation -------------------------------------------------------------------------------
-@pytest.mark.parametrize(("text", "cents"), [("12.50", 1250), ("0.01", 1), ("7", 700), (" 3.1 ", 310)])
+# --- what is accepted (issue 13 items 7 and 15) ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "cents"), [("12.50", 1250), ("0.01", 1), ("7", 700), (" 3.1 ", 310), ("007.5", 750), ("1000000", 10**8)]
+)
 def test_parse_amount_is_exact_cents(text, cents):
     assert et.parse_amount(text) == cents
 
 
-@pytest.mark.parametrize("text", ["-5", "0", "0.00", "nan", "inf", "abc", "", "1.001", "1e9", "12,50"])
-def test_parse_amount_rejects_bad_input(text):
-    with pytest.raises(RoadmapError):
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("-5", "must be positive"),
+        ("0", "must be positive"),
+        ("0.00", "must be positive"),
+        ("1.001", "more than two decimal places"),
+        ("1000000.01", "typo"),
+        ("100000000000000000000000000", "typo"),  # >= 1e26 used to crash with decimal.InvalidOperation
+        ("9" * 60 + ".5", "typo"),
+        ("1e26", "plain number"),
+        ("1e9", "plain number"),
+        ("nan", "plain number"),
+        ("inf", "plain number"),
+        ("abc", "plain number"),
+        ("", "plain number"),
+        ("12,50", "plain number"),
+        ("1,000", "plain number"),
+        ("1_000", "plain number"),  # Decimal("1_000") is 1000
+        ("+5", "plain number"),
+        (".5", "plain number"),
+        ("5.", "plain number"),
+        ("١٢", "plain number"),  # Arabic-Indic digits: Decimal accepts them
+        ("１２", "plain number"),  # full-width digits: Decimal accepts them
+        ("12\n", None),  # stripped: accepted
+    ],
+)
+def test_parse_amount_refuses_anything_but_plain_ascii_decimals(text, message):
+    if message is None:
+        assert et.parse_amount(text) == 1200
+        return
+    with pytest.raises(RoadmapError, match=message):
         et.parse_amount(text)
 
 
-@pytest.mark.parametrize("text", ["2023-02-30", "yesterday", "2023/01/01", "9999-01-01"])
-def test_parse_date_rejects_bad_or_future_dates(text):
-    with pytest.raises(RoadmapError):
-        et.parse_date(text)
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2023-02-30", "not a real date"),
+        ("9999-01-01", "in the future"),
+        ("yesterday", "YYYY-MM-DD"),
+        ("2023/01/01", "YYYY-MM-DD"),
+        ("20261130", "YYYY-MM-DD"),  # date.fromisoformat accepts it on Python 3.11+
+        ("2026-W48-1", "YYYY-MM-DD"),  # an ISO week date: fromisoformat accepts it too
+        ("2026-11-30T10:00", "YYYY-MM-DD"),
+        ("٢٠٢٥-٠١-٠١", "YYYY-MM-DD"),
+        ("２０２５-０１-０１", "YYYY-MM-DD"),
+    ],
+)
+def test_parse_date_accepts_only_iso_calendar_dates(text, message):
+    with pytest.raises(RoadmapError, match=message):
+        et.parse_date(text, today=dt.date(2026, 12, 1))
 
 
+def test_parse_date_defaults_to_today_and_accepts_today():
+    today = dt.date(2026, 12, 1)
+    assert et.parse_date(None, today=today) == et.parse_date("  ", today=today) == today
+    assert et.parse_date("2026-12-01", today=today) == today
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026-00", "Nov", "2026-1", "202611", "２０２６-１１"])
+def test_parse_month_rejects_bad_months(text):
+    with pytest.raises(RoadmapError, match="month must look like"):
+        et.parse_month(text)
+
+
+@pytest.mark.parametrize("text", ["-1", "1.0", "١", "1_0", "9" * 19, ""])
+def test_parse_id_accepts_plain_whole_numbers_only(text):
+    with pytest.raises(RoadmapError, match="id must be a whole number"):
+        et.parse_id(text)
+    assert et.parse_id(" 42 ") == 42
+
+
+def test_format_cents():
+    assert [et.format_cents(c) for c in (1, 100, 1234550)] == ["0.01", "1.00", "12,345.50"]
+
+
+# --- exact totals: the curriculum's "assert sum matches expected total" -----------------------------------------
 def test_sum_matches_expected_total(tmp_path):
-    """The curriculum's test: the summary equals the sum of what was added."""
     store = tmp_path / "e.json"
     for amount in ["0.10", "0.20", "19.99", "100"]:
         et.add_expense(store, amount, "food", "x", "2025-03-01")
     summary = et.summarise(et.list_expenses(store))
-    assert summary["total"]["all"] == 12029  # 0.10 + 0.20 + 19.99 + 100.00, exactly
-    assert summary["by_category"] == {"food": 12029}
-    assert summary["by_month"] == {"2025-03": 12029}
+    assert 0.10 + 0.20 != 0.30  # why floats are not money
+    assert summary == {"by_category": {"food": 12029}, "by_month": {"2025-03": 12029}, "total": 12029}
 
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("5000"), places=2)
@@ -80,128 +127,96 @@ def test_totals_equal_sum_of_surviving_adds(tmp_path_factory, operations):
             et.delete_expense(store, op[1])
             del expected[op[1]]
         else:
-            with pytest.raises(RoadmapError):
+            with pytest.raises(RoadmapError, match="no expense with id"):
                 et.delete_expense(store, op[1])
     summary = et.summarise(et.list_expenses(store))
-    assert summary["total"]["all"] == sum(c for c, _ in expected.values())
+    assert summary["total"] == sum(c for c, _ in expected.values())
     for category, cents in summary["by_category"].items():
         assert cents == sum(c for c, cat in expected.values() if cat == category)
 
 
-def test_filters_and_export(tmp_path):
+def test_ids_are_never_reused(tmp_path):
+    store = tmp_path / "e.json"
+    first = et.add_expense(store, "1", "food", "a", "2025-01-01")
+    et.delete_expense(store, first["id"])
+    assert et.add_expense(store, "1", "food", "b", "2025-01-01")["id"] == first["id"] + 1
+
+
+def test_filters(tmp_path):
     store = tmp_path / "e.json"
     et.add_expense(store, "5", "Food", "a", "2025-01-02")
     et.add_expense(store, "7", "rent", "b", "2025-02-02")
     assert [r["description"] for r in et.list_expenses(store, month="2025-02")] == ["b"]
     assert [r["description"] for r in et.list_expenses(store, category="FOOD")] == ["a"]
-    out = et.export_csv(et.list_expenses(store), tmp_path / "out.csv")
-    assert out.read_text().splitlines() == ["id,date,category,amount,description", "1,2025-01-02,food,5.00,a",
-                                            "2,2025-02-02,rent,7.00,b"]  # fmt: skip
+    with pytest.raises(RoadmapError, match="month"):
+        et.list_expenses(tmp_path / "missing.json", month="Feb")
 
 
 def test_rejected_input_never_touches_the_store(tmp_path):
     store = tmp_path / "e.json"
     et.add_expense(store, "5", "food", "a", "2025-01-02")
     before = store.read_bytes()
-    with pytest.raises(RoadmapError):
-        et.add_expense(store, "-1", "food", "a")
+    for bad in [("-1", "food", "a"), ("5", " ", "a"), ("5", "food", "x" * 201)]:
+        with pytest.raises(RoadmapError):
+            et.add_expense(store, *bad)
     assert store.read_bytes() == before
 
 
-# --- the real CLI ------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["add", "-5", "food", "x"], "must be positive"),
-        (["add", "abc", "food", "x"], "must be a number"),
-        (["add", "nan", "food", "x"], "finite"),
-        (["add", "99999999", "food", "x"], "typo"),
-        (["add", "5", "food", "  "], "description must not be empty"),
-        (["add", "5", "food", "x", "--date", "2023-02-30"], "real date"),
-        (["delete", "42"], "no expense with id 42"),
-        (["list", "--month", "Nov"], "month must look like"),
-    ],
-)
-def test_cli_bad_input_gives_message_not_traceback(tmp_path, args, message):
-    result = cli(*args, store=tmp_path / "e.json")
-    assert result.returncode == 2
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
-
-
-def test_cli_round_trip(tmp_path):
+# --- export and display of user text (issue 13 items 9 and 10) ---------------------------------------------------
+def test_export_writes_exact_amounts(tmp_path):
     store = tmp_path / "e.json"
-    assert cli("add", "12.50", "food", "lunch", "--date", "2025-05-01", store=store).returncode == 0
-    assert cli("add", "7.25", "bus", "ride", "--date", "2025-05-02", store=store).returncode == 0
-    summary = cli("summary", store=store)
-    assert summary.returncode == 0 and "19.75" in summary.stdout
-    assert cli("delete", "1", store=store).returncode == 0
-    assert "lunch" not in cli("list", store=store).stdout
+    et.add_expense(store, "5", "Food", "a", "2025-01-02")
+    et.add_expense(store, "1234.5", "rent", "b, with a comma", "2025-02-02")
+    out = et.export_csv(et.list_expenses(store), tmp_path / "out.csv", store=store)
+    assert out.read_text().splitlines() == ["id,date,category,amount,description", "1,2025-01-02,food,5.00,a",
+                                            '2,2025-02-02,rent,"1,234.50","b, with a comma"']  # fmt: skip
 
 
-def test_corrupted_store_is_reported_and_left_untouched(tmp_path):
+FORMULAS = ["=cmd|' /C calc'!A0", "+SUM(A1:A9)", "-2+3", "@SUM(A1)", '=HYPERLINK("http://x")']
+
+
+def test_export_neutralises_formulas_in_text_but_not_in_numbers(tmp_path):
     store = tmp_path / "e.json"
-    store.write_text('{"expenses": [ broken')
-    result = cli("add", "5", "food", "x", store=store)
-    assert result.returncode == 2 and "not a valid expense store" in result.stderr
-    assert store.read_text() == '{"expenses": [ broken'
+    for i, text in enumerate(FORMULAS):
+        et.add_expense(store, f"{i + 1}.25", text, text, "2025-01-02")
+    with open(et.export_csv(et.list_expenses(store), tmp_path / "out.csv"), newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["description"] for r in rows] == ["'" + t for t in FORMULAS]
+    assert [r["category"] for r in rows] == ["'" + t.lower() for t in FORMULAS]
+    assert [r["amount"] for r in rows] == [f"{i + 1}.25" for i in range(len(FORMULAS))]
 
 
-def test_interactive_menu(tmp_path):
-    store = tmp_path / "e.json"
-    keys = "1\n4.20\nfood\nsnack\n2025-06-01\n1\n-3\nfood\nbad\n\n3\nzz\nq\n"
-    result = cli("menu", store=store, stdin=keys)
-    assert result.returncode == 0
-    assert "added #1" in result.stdout and "error: amount must be positive" in result.stdout
-    assert "4.20" in result.stdout and "unknown choice 'zz'" in result.stdout
-    assert len(read_store(store)["expenses"]) == 1
+def test_list_shows_terminal_escapes_escaped():
+    rows = [{"id": 1, "date": "2025-01-01", "category": "fo\x1bod", "amount_cents": 100,
+             "description": "\x1b[31mred\x1b[0m \u202eevil \x07bell"}]  # fmt: skip
+    (line,) = et.format_rows(rows)
+    assert "\x1b" not in line and "\u202e" not in line and "\x07" not in line
+    assert "\\x1b[31mred\\x1b[0m \\u202eevil \\x07bell" in line and "fo\\x1bod" in line
+    assert "\x1b" not in "".join(et.format_summary(et.summarise(rows)))
+    assert et.printable("café 12€ 日本") == "café 12€ 日本"  # ordinary text is untouched
 
 
-def test_encryption_at_rest(tmp_path):
-    store = tmp_path / "e.json"
-    env = {"EXPENSES_PASSPHRASE": "correct horse"}
-    assert cli("add", "9.99", "health", "pharmacy visit", store=store, env=env).returncode == 0
-    raw = store.read_text()
-    assert "pharmacy" not in raw and json.loads(raw)["encrypted"] is True
-    assert "pharmacy visit" in cli("list", store=store, env=env).stdout
-    wrong = cli("list", store=store, env={"EXPENSES_PASSPHRASE": "wrong"})
-    assert wrong.returncode == 2 and "wrong passphrase" in wrong.stderr
-    with pytest.raises(StoreError, match="encrypted"):
-        read_store(store)
+# --- the reproducible run ---------------------------------------------------------------------------------------
+def test_run_fast_checks_every_total_exactly(tmp_path):
+    result = et.run(tmp_path, fast=True, seed=1)
+    checks = result.tables["checks"]
+    assert checks["exact"].all() and result.metrics["checks_passed"] == len(checks)
+    assert len(checks) >= len(et.FAST.categories) + 2  # every category, the months, overall, the CSV
+    assert result.metrics["n_expenses"] == et.FAST.n_expenses == len(et.list_expenses(tmp_path / "demo_expenses.json"))
+    expected = sum(int(Decimal(a) * 100) for a, _, _ in et.simulate(et.FAST, 1))
+    assert result.metrics["total"] == et.format_cents(expected)
+    assert 0 < result.metrics["add_median_s"] < result.metrics["encrypted_add_median_s"]  # scrypt is slow on purpose
+    assert b"demo" not in (tmp_path / "demo_encrypted.json").read_bytes()
+    assert all(p.stat().st_size > 5000 for p in result.figures)
 
 
-# --- concurrency and crash safety -----------------------------------------------------------------
-ADD_LOOP = """
-import sys
-from week01_expense_tracker.expense_tracker import add_expense
-for i in range(int(sys.argv[2])):
-    add_expense(sys.argv[1], "1.00", "food", f"worker {i}", "2025-01-01")
-"""
+def test_run_fails_loudly_when_a_total_is_off_by_one_cent(tmp_path, monkeypatch):
+    real = et.summarise
 
+    def off_by_one(rows):
+        summary = real(rows)
+        return {**summary, "total": summary["total"] + 1}
 
-def test_concurrent_writers_lose_nothing(tmp_path):
-    store = tmp_path / "e.json"
-    procs = [subprocess.Popen([sys.executable, "-c", ADD_LOOP, str(store), "15"], cwd=REPO) for _ in range(4)]
-    assert all(p.wait(timeout=120) == 0 for p in procs)
-    rows = read_store(store)["expenses"]
-    assert len(rows) == 60
-    assert len({r["id"] for r in rows}) == 60
-
-
-def test_kill_mid_write_leaves_store_intact(tmp_path):
-    store = tmp_path / "e.json"
-    for delay in (0.4, 0.7, 1.0):
-        proc = subprocess.Popen([sys.executable, "-c", ADD_LOOP, str(store), "100000"], cwd=REPO)
-        time.sleep(delay)
-        proc.kill()
-        proc.wait()
-        doc = read_store(store)  # raises if the file were half-written
-        ids = [r["id"] for r in doc["expenses"]]
-        assert ids == sorted(set(ids)) and doc["next_id"] > max(ids, default=0)
-
-
-def test_run_fast_writes_metrics_and_figures(tmp_path):
-    metrics = et.run(tmp_path, fast=True, seed=1)
-    assert metrics["totals_match"] == 1 and metrics["n_expenses"] == 60
-    assert (tmp_path / "spending_by_category.png").stat().st_size > 5000
-    assert et.run(tmp_path, fast=True, seed=1) == metrics
+    monkeypatch.setattr(et, "summarise", off_by_one)
+    with pytest.raises(RuntimeError, match="totals do not match"):
+        et.run(tmp_path, fast=True, seed=1)
