@@ -6,6 +6,7 @@ repository writes goes through: metrics, tables, READMEs, model sidecars.
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 def temp_files(path: Path | str) -> list[Path]:
     """The temp files `atomic_write_bytes` makes for `path` (left behind only if the process was killed)."""
     path = Path(path)
-    return sorted(path.parent.glob(f".{path.name}.*.tmp"))
+    return sorted(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
 
 
 def atomic_write_bytes(path: Path | str, data: bytes, *, mode: int | None = None) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import errno
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -73,9 +74,11 @@ def seed_arg(text: str) -> int:
 
 def _use_headless_plots() -> None:
     """Scripts draw into files, never windows (notebooks keep their inline backend: they never come here)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
+    matplotlib = sys.modules.get("matplotlib")
+    if matplotlib is not None:
+        matplotlib.use("Agg")
+    else:  # not imported yet: set it for when a unit does, without paying for the import here
+        os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:

@@ -1,13 +1,14 @@
 """CIFAR-10 in either of its two forms, decoded once into uint8 arrays and cached.
 
 The registry lists two files with the same 60,000 images (`shared.data.registry.CIFAR10_FORMS`):
-- `cifar10_python`: the official `cifar-10-python.tar.gz` (pickled batches, md5-checked). Canonical
-  and downloadable, so a user with internet gets this one.
+- `cifar10_python`: the official `cifar-10-python.tar.gz` (pickled batches). Canonical and downloadable,
+  so a user with internet gets this one. Unpickling runs code from the file, so it is opened only after its
+  sha256 matches the registry's (md5, which the publisher gives, is broken: files can be forged to match it).
 - `cifar10_jpeg`: the course mirror's JPEG copy (`train/` and `test/`, one folder per class), the
   same images lightly JPEG-compressed. It has no download URL.
 
 Whichever verified file is present is decoded once (Pillow for JPEG) into `(N, 32, 32, 3)` uint8
-arrays and cached as `.npz` under `derived_dir("cifar10")`, keyed by the archive's hash, so a changed
+arrays and cached as `.npz` under `derived_dir("cifar10")`, keyed by the archive's sha256, so a changed
 archive is never served from a stale cache. `Cifar10.form` says which file the numbers came from:
 results from the JPEG copy are not strictly comparable with published results on the official set.
 """
@@ -25,7 +26,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 
 from shared.data.fetch import check, derived_dir, fetch, file_hash
-from shared.data.registry import CIFAR10_FORMS
+from shared.data.registry import CIFAR10_FORMS, DATASETS
 from shared.errors import DataError
 
 CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
@@ -78,9 +79,23 @@ def decode_jpeg_archive(path: Path) -> dict[str, np.ndarray]:
     return _as_arrays(images, labels)
 
 
-def decode_python_archive(path: Path) -> dict[str, np.ndarray]:
-    """Read the official pickled batches. Only call this on a file whose checksum has passed:
-    unpickling runs code from the file, so it must be exactly the file the publisher released."""
+def decode_python_archive(path: Path, expected_sha256: str | None) -> dict[str, np.ndarray]:
+    """Read the official pickled batches, after checking the file's sha256 against `expected_sha256`.
+
+    Unpickling runs code from the file, so it must be exactly the file the publisher released: the check sits
+    here, right before `pickle.load`, so no caller can skip it.
+    """
+    if not expected_sha256:
+        raise DataError(
+            f"the data registry has no sha256 for the official CIFAR-10 archive, so {path} will not be unpickled; "
+            "use the course mirror's JPEG copy (`cifar10_jpeg`) instead"
+        )
+    actual = file_hash(path, "sha256")
+    if actual != expected_sha256:
+        raise DataError(
+            f"{path} does not match the registry (sha256 expected {expected_sha256}, found {actual}); "
+            "it was not unpickled. Delete it so it is downloaded again."
+        )
     images: dict[str, list[np.ndarray]] = {"train": [], "test": []}
     labels: dict[str, list[int]] = {"train": [], "test": []}
     with tarfile.open(path, "r:gz") as archive:
@@ -89,7 +104,7 @@ def decode_python_archive(path: Path) -> dict[str, np.ndarray]:
             for name in names:
                 if name not in members:
                     raise DataError(f"{path} has no member {name}; is it the official cifar-10-python.tar.gz?")
-                batch = pickle.load(archive.extractfile(members[name]), encoding="bytes")  # noqa: S301 - checksum verified
+                batch = pickle.load(archive.extractfile(members[name]), encoding="bytes")  # noqa: S301 - sha256 verified
                 # Rows are 3072 bytes: the red plane, then green, then blue (CHW); we keep HWC like Pillow.
                 images[split].append(
                     np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
@@ -137,8 +152,8 @@ def load_cifar10(form: str | None = None, *, verbose: bool = True) -> Cifar10:
     if form is not None and form not in CIFAR10_FORMS:
         raise DataError(f"unknown CIFAR-10 form {form!r}; choose one of {CIFAR10_FORMS}")
     form = form or available_form()
-    path = fetch(form)  # verifies the checksum (md5 for the official archive) before anything is read
-    digest = file_hash(path, "md5" if form == "cifar10_python" else "sha256")
+    path = fetch(form)  # verifies the registry's checksum before anything is read
+    digest = file_hash(path, "sha256")
     cache = derived_dir("cifar10") / f"{form}-{digest[:16]}.npz"
     if cache.is_file():
         with np.load(cache, allow_pickle=False) as saved:
@@ -146,8 +161,10 @@ def load_cifar10(form: str | None = None, *, verbose: bool = True) -> Cifar10:
     else:
         if verbose:
             print(f"CIFAR-10: decoding {path.name} once into {cache} ...", flush=True)
-        decode = decode_python_archive if form == "cifar10_python" else decode_jpeg_archive
-        arrays = decode(path)
+        if form == "cifar10_python":
+            arrays = decode_python_archive(path, DATASETS["cifar10_python"].sha256)
+        else:
+            arrays = decode_jpeg_archive(path)
         _save_npz_atomic(cache, arrays)
     if verbose:
         print(
