@@ -40,7 +40,9 @@ def unit_rows(week: Week, *, fast: bool = False) -> list[dict[str, Any]]:
     for key in headline:
         verdict = verdicts.get(key)
         target = f"{verdict['op']} {verdict['value']:g} ({verdict['source']})" if verdict else ""
-        status = ("pass" if verdict["met"] else "**FAIL**") if verdict else ""
+        status = ""
+        if verdict:
+            status = "pass" if verdict["met"] else ("**FAIL**" if verdict.get("gating", True) else "slower (time only)")
         rows.append({**base, "metric": key, "value": _value(metrics, key), "target": target, "status": status,
                      **common})  # fmt: skip
     return rows

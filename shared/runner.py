@@ -7,6 +7,7 @@ README from its template.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ def run_week(
         raise RoadmapError(f"--out {out_dir} is a file; give a folder for the run's outputs")
     out_dir.mkdir(parents=True, exist_ok=True)
     seed_everything(seed)
+    load_before = _load_average()
     with timer() as clock:
         result = module.run(out_dir=out_dir, fast=fast, seed=seed)
     if isinstance(result, dict):  # transitional: a unit not yet converted to Result
@@ -49,11 +51,18 @@ def run_week(
     wall = clock["seconds"]
     targets: list[Target] = list(getattr(module, "TARGETS", []))
     verdicts = [
-        {"metric": t.metric, "op": t.op, "value": t.value, "source": t.source, "met": t.met(result.metrics)}
+        {
+            "metric": t.metric,
+            "op": t.op,
+            "value": t.value,
+            "source": t.source,
+            "met": t.met(result.metrics),
+            "gating": t.gating,
+        }  # fmt: skip
         for t in targets
     ]
     run_info = {"week": week.key, "mode": "fast" if fast else "full", "seed": seed, "wall_time_s": round(wall, 1),
-                "hardware": hardware_summary()}  # fmt: skip
+                "hardware": hardware_summary(), "load_average": round(max(load_before, _load_average()), 1)}  # fmt: skip
     write_run(
         out_dir,
         result,
@@ -75,6 +84,14 @@ def run_week(
         publish(week, out_dir, result, context)
     return {"week": week.key, "out_dir": str(out_dir), "metrics": result.metrics, "wall_time_s": wall,
             "targets": verdicts}  # fmt: skip
+
+
+def _load_average() -> float:
+    """1-minute load average: how busy the machine was, so a reader can judge a wall time (0 where unknown)."""
+    try:
+        return os.getloadavg()[0]
+    except (OSError, AttributeError):
+        return 0.0
 
 
 def publish(week: Week, out_dir: Path, result: Result, context: dict[str, Any]) -> None:
@@ -102,5 +119,5 @@ def publish(week: Week, out_dir: Path, result: Result, context: dict[str, Any]) 
         )
     run = context["run"]
     footer = (f"\n\n_Measured by `roadmap run {week.key}` (seed {run['seed']}) in {run['wall_time_s']:.0f} s "
-              f"on {run['hardware']}._")  # fmt: skip
+              f"on {run['hardware']} (load average {run['load_average']:g} during the run)._")  # fmt: skip
     replace_block(week.folder / "README.md", "results", body.rstrip() + footer)

@@ -20,6 +20,15 @@ class Target:
         if self.op not in _OPS:
             raise ValueError(f"unknown comparison {self.op!r}")
 
+    @property
+    def gating(self) -> bool:
+        """Whether missing this target fails `roadmap reproduce`.
+
+        Time targets (metrics ending in `_s`) are reported, never gating: a slower or busier CPU takes longer
+        but trains exactly the same model, so it must not fail a reproduction on time alone.
+        """
+        return not self.metric.endswith("_s")
+
     def met(self, metrics: dict[str, Any]) -> bool:
         value = metrics.get(self.metric)
         return value is not None and bool(_OPS[self.op](value, self.value))

@@ -219,3 +219,7 @@ def test_ci_script_runs_the_readme_test_command():
     ci = (REPO_ROOT / ".ci/run").read_text()
     readme = (REPO_ROOT / "README.md").read_text()
     assert "make test" in ci and "make test" in readme
+
+
+def test_time_targets_are_reported_but_never_gate():
+    assert Target("acc", ">=", 0.8).gating and not Target("train_time_s", "<=", 900).gating
