@@ -61,8 +61,9 @@ def run_week(
         }  # fmt: skip
         for t in targets
     ]
+    load = round(max(load_before, _load_average()), 1)
     run_info = {"week": week.key, "mode": "fast" if fast else "full", "seed": seed, "wall_time_s": round(wall, 1),
-                "hardware": hardware_summary(), "load_average": round(max(load_before, _load_average()), 1)}  # fmt: skip
+                "hardware": hardware_summary(), "load_average": load}  # fmt: skip
     write_run(
         out_dir,
         result,
