@@ -57,9 +57,11 @@ def save_figure(fig, out_dir: Path | str, name: str, *, close: bool = True) -> P
     return path
 
 
-def plot_cv_search(searches: dict, out_dir: Path | str, name: str, *, title: str, target: float | None = None) -> Path:
+def plot_cv_search(searches: dict, *, title: str, target: float | None = None):
     """Every candidate of one or more fitted `GridSearchCV`/`RandomizedSearchCV` (scored on "accuracy"),
-    sorted, with its spread across folds: shows how much tuning actually mattered, and how noisy CV is."""
+    sorted, with its spread across folds: shows how much tuning actually mattered, and how noisy CV is.
+
+    Returns the Figure (a notebook shows it; a script passes it to `save_figure`)."""
     import numpy as np
 
     fig, ax = subplots(figsize=(8, 4.5))
@@ -78,4 +80,4 @@ def plot_cv_search(searches: dict, out_dir: Path | str, name: str, *, title: str
         ax.axhline(target, ls="--", color="#8C8C8C", label=f"target {target:g}")
     ax.set(xlabel="candidate (sorted by CV accuracy)", ylabel="CV accuracy (mean ± std)", title=title)
     ax.legend()
-    return save_figure(fig, out_dir, name)
+    return fig

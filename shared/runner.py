@@ -23,6 +23,7 @@ from shared.result import Result
 from shared.seed import seed_everything
 from shared.targets import Target
 from shared.templates import render
+from shared.threads import blas_threads
 from shared.timing import timer
 from shared.weeks import Week
 
@@ -34,9 +35,19 @@ def headline_of(module: Any) -> list[str]:
 
 
 def run_week(
-    week: Week, *, fast: bool = False, seed: int = 42, out_dir: Path | None = None, publish_results: bool | None = None
+    week: Week,
+    *,
+    fast: bool = False,
+    seed: int = 42,
+    out_dir: Path | None = None,
+    publish_results: bool | None = None,
+    **overrides: Any,
 ) -> dict[str, Any]:
-    """Run a unit, write its outputs, and return a summary with the target verdicts."""
+    """Run a unit, write its outputs, and return a summary with the target verdicts.
+
+    `overrides` are passed to the unit's `run()` as keyword arguments (e.g. `config=` for another model) and
+    recorded in `metrics.json`; a run with overrides never publishes into the README.
+    """
     module = week.module()
     out_dir = Path(out_dir) if out_dir else outputs_dir(week.slug, fast=fast)
     if out_dir.exists() and not out_dir.is_dir():
@@ -44,8 +55,8 @@ def run_week(
     out_dir.mkdir(parents=True, exist_ok=True)
     seed_everything(seed)
     load_before = _load_average()
-    with timer() as clock:
-        result = module.run(out_dir=out_dir, fast=fast, seed=seed)
+    with timer() as clock, blas_threads(1):
+        result = module.run(out_dir=out_dir, fast=fast, seed=seed, **overrides)
     if isinstance(result, dict):  # transitional: a unit not yet converted to Result
         result = Result(metrics=result)
     wall = clock["seconds"]
@@ -73,6 +84,7 @@ def run_week(
             "headline": headline_of(module),
             "targets": verdicts,
             "data_sha256": data_sha256(week.datasets),
+            "overrides": {k: repr(v) for k, v in overrides.items()},
         },  # fmt: skip
     )
     context = {"m": result.metrics, "tables": result.tables, "run": run_info}
@@ -80,7 +92,7 @@ def run_week(
     if card_template.is_file():
         render_model_card(card_template, out_dir / "MODEL_CARD.md", **context)
     if publish_results is None:
-        publish_results = not fast
+        publish_results = not fast and not overrides
     if publish_results:
         publish(week, out_dir, result, context)
     return {"week": week.key, "out_dir": str(out_dir), "metrics": result.metrics, "wall_time_s": wall,

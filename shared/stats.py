@@ -12,3 +12,19 @@ def proportion_ci(successes: int, n: int, confidence: float = 0.95) -> tuple[flo
         raise ValueError("n must be positive")
     low, high = proportion_confint(successes, n, alpha=1 - confidence, method="wilson")
     return float(low), float(high)
+
+
+def bootstrap_ci(
+    statistic, *arrays, resamples: int = 2000, seed: int = 0, confidence: float = 0.95
+) -> tuple[float, float]:
+    """Percentile-bootstrap interval of `statistic(*arrays)`, resampling rows (paired across arrays).
+
+    `statistic` must be vectorised over a trailing `axis` (NumPy style), as `scipy.stats.bootstrap` expects;
+    for test-set metrics the rows are the test examples, so the interval says how much the number would move
+    on another test set of the same size.
+    """
+    from scipy.stats import bootstrap
+
+    result = bootstrap(arrays, statistic, paired=True, vectorized=True, n_resamples=resamples, method="percentile",
+                       confidence_level=confidence, random_state=seed)  # fmt: skip
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)

@@ -36,6 +36,8 @@ def test_notebook_executes_in_fast_mode(path, tmp_path, monkeypatch):
     monkeypatch.setenv("ROADMAP_FAST", "1")
     monkeypatch.setenv("ROADMAP_OUTPUT_DIR", str(tmp_path))
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    for pool in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # no BLAS spin-waits on 2 cores
+        monkeypatch.setenv(pool, "1")
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(
         notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}

@@ -73,11 +73,8 @@ def impute_age(df: pd.DataFrame, medians: pd.Series | None = None) -> pd.DataFra
         out["Title"] = extract_title(out["Name"])
     medians = age_medians(out) if medians is None else medians
     missing = out["Age"].isna()
-    by_group = pd.Series(
-        [medians.get((t, c), float("nan")) for t, c in zip(out["Title"], out["Pclass"], strict=True)],
-        index=out.index,
-        dtype="float64",
-    )
+    keys = pd.MultiIndex.from_arrays([out["Title"], out["Pclass"]])  # one (title, class) lookup per row
+    by_group = pd.Series(medians.reindex(keys).to_numpy(dtype="float64"), index=out.index)
     by_title = out["Title"].map(medians.groupby(level=0).median()).astype("float64")
     fallback = by_group.fillna(by_title).fillna(float(medians.median()))
     out["Age"] = out["Age"].where(~missing, fallback)
