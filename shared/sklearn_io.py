@@ -119,30 +119,49 @@ def training_range(frame: pd.DataFrame, columns: Iterable[str]) -> dict[str, lis
     return {c: [float(frame[c].min()), float(frame[c].max())] for c in columns}
 
 
-def warn_out_of_range(frame: pd.DataFrame, ranges: dict[str, list[float]], *, margin: float = 0.5) -> list[str]:
-    """Warn (stderr, not fail) about values far outside the training range; return the warnings.
+class OutOfRangeWarning(UserWarning):
+    """An input value far outside the training range: the prediction is an extrapolation."""
 
-    "Far" is beyond min/max by more than `margin` × the training span: a model's answer there is an
-    extrapolation the user should know about, but may still want.
+
+def check_features(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The model's input: `columns` as finite floats, or a DataError naming the first bad column and row."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(f"input is missing column(s) {missing}; the model needs {columns}")
+    return require_numeric(frame, columns)[columns]
+
+
+def out_of_range(features: pd.DataFrame, ranges: dict[str, list[float]], *, margin: float = 0.1) -> list[str]:
+    """One message per column with values beyond its training [min, max] by more than `margin` × the range.
+
+    Trees predict a flat value beyond their last split and a linear model extrapolates a straight line; neither
+    is evidence about such a row, so the user should know (a warning, not a refusal: they may still want it).
     """
-    import sys
-
-    warnings = []
+    messages = []
     for column, (low, high) in ranges.items():
-        if column not in frame:
+        if column not in features:
             continue
-        span = (high - low) or 1.0
-        values = pd.to_numeric(frame[column], errors="coerce")
-        outside = (values < low - margin * span) | (values > high + margin * span)
+        slack = margin * (high - low)
+        values = pd.to_numeric(features[column], errors="coerce").to_numpy()
+        outside = (values < low - slack) | (values > high + slack)
         if outside.any():
-            row = int(outside.to_numpy().nonzero()[0][0])
-            warnings.append(
-                f"warning: column {column!r}: {int(outside.sum())} value(s) far outside the training range "
-                f"[{low:g}, {high:g}] (first in row {row + 1}: {values.iloc[row]:g}); predictions there extrapolate"
+            rows = (outside.nonzero()[0] + 1).tolist()
+            shown = ", ".join(map(str, rows[:5])) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+            messages.append(
+                f"column {column!r}: row(s) {shown} lie far outside the training range [{low:.4g}, {high:.4g}]; "
+                "the prediction is an extrapolation"
             )
-    for line in warnings:
-        print(line, file=sys.stderr)
-    return warnings
+    return messages
+
+
+def warn_out_of_range(features: pd.DataFrame, ranges: dict[str, list[float]], *, margin: float = 0.1) -> list[str]:
+    """`out_of_range`, each message issued as an `OutOfRangeWarning` (shown on stderr by the CLI); returned too."""
+    import warnings
+
+    messages = out_of_range(features, ranges, margin=margin)
+    for message in messages:
+        warnings.warn(message, OutOfRangeWarning, stacklevel=2)
+    return messages
 
 
 def predict_csv(

@@ -115,3 +115,19 @@ def test_predict_command_exits_2_with_message(tmp_path):
     assert result.returncode == 2
     assert "'b' must be numeric" in result.stderr and "Traceback" not in result.stderr
     json.loads((tmp_path / "m.json").read_text())  # the sidecar is valid JSON
+
+
+def test_features_are_checked_and_extrapolation_is_warned():
+    import pandas as pd
+
+    from shared.errors import DataError
+    from shared.sklearn_io import OutOfRangeWarning, check_features, warn_out_of_range
+
+    frame = pd.DataFrame({"a": ["1", "inf"], "b": [1.0, 2.0]})
+    with pytest.raises(DataError, match="'a' must be a finite number; row 2"):
+        check_features(frame, ["a", "b"])
+    with pytest.raises(DataError, match="missing column"):
+        check_features(frame, ["c"])
+    ok = check_features(pd.DataFrame({"a": [0.5, 50.0]}), ["a"])
+    with pytest.warns(OutOfRangeWarning, match="row\\(s\\) 2"):
+        assert len(warn_out_of_range(ok, {"a": [0.0, 1.0]})) == 1

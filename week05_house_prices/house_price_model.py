@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from scipy.stats import bootstrap
 from sklearn.base import RegressorMixin
 from sklearn.dummy import DummyRegressor
 from sklearn.inspection import permutation_importance
@@ -26,13 +25,13 @@ from sklearn.linear_model import LinearRegression, RidgeCV
 from sklearn.model_selection import KFold, cross_validate, train_test_split
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import PolynomialFeatures, QuantileTransformer, StandardScaler
-from threadpoolctl import threadpool_limits
 from xgboost import XGBRegressor
 
 from shared.data import load_california
 from shared.plotting import save_figure, subplots
 from shared.result import Result
 from shared.sklearn_io import save_model
+from shared.stats import bootstrap_ci
 from shared.targets import Target
 
 FEATURES = ["MedInc", "HouseAge", "AveRooms", "AveBedrms", "Population", "AveOccup", "Latitude", "Longitude"]
@@ -161,14 +160,6 @@ def rmse_ratio(y: np.ndarray, pred: np.ndarray, baseline: np.ndarray, axis: int 
     return rmse(y, pred, axis) / rmse(y, baseline, axis)
 
 
-def bootstrap_ci(statistic, *arrays: np.ndarray, resamples: int, seed: int) -> tuple[float, float]:
-    """95% percentile-bootstrap interval of `statistic(*arrays)`, resampling test rows (paired across arrays)."""
-    result = bootstrap(
-        arrays, statistic, paired=True, vectorized=True, n_resamples=resamples, method="percentile", random_state=seed
-    )
-    return float(result.confidence_interval.low), float(result.confidence_interval.high)
-
-
 def score_on_test(y: pd.Series, pred: np.ndarray, baseline: np.ndarray, *, resamples: int, seed: int) -> dict:
     """Test RMSE, R² and RMSE relative to the mean predictor, each with its 95% bootstrap interval."""
     y = y.to_numpy()
@@ -277,7 +268,6 @@ def plot_predicted_vs_actual(y: pd.Series, pred: np.ndarray) -> Figure:
 # --- the run --------------------------------------------------------------------------------------
 
 
-@threadpool_limits.wrap(limits=1)  # speed tweak: BLAS threads fight each other (and XGBoost) on a shared 2-core CPU
 def run(out_dir: Path, fast: bool = False, seed: int = 42) -> Result:
     """Compare models with CV, fit the chosen one, test it once, audit errors by region, save the model."""
     config = FAST if fast else Config()

@@ -35,7 +35,6 @@ from sklearn.model_selection import (
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
-from threadpoolctl import threadpool_limits
 
 from shared.plotting import save_figure, subplots
 from shared.result import Result
@@ -228,7 +227,6 @@ def plot_confusion(y_true: np.ndarray, scores: np.ndarray, threshold: float) -> 
 # --- the run --------------------------------------------------------------------------------------
 
 
-@threadpool_limits.wrap(limits=1)  # speed tweak: small matrices run faster on one BLAS thread on a shared CPU
 def run(out_dir: Path, fast: bool = False, seed: int = 42) -> Result:
     """Compare models, pick a recall-first threshold on validation data, test once, save."""
     config = FAST if fast else Config()

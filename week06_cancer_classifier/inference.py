@@ -9,7 +9,6 @@ what the model was trained on: a logistic regression extrapolates linearly, with
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,15 +17,11 @@ import numpy as np
 import pandas as pd
 
 from shared import sklearn_io
-from shared.errors import DataError
 from shared.paths import outputs_dir
+from shared.sklearn_io import OutOfRangeWarning, check_features  # re-exported: this unit's input contract
 from week06_cancer_classifier.cancer_classifier import MODEL_FILE, feature_names
 
-RANGE_MARGIN = 0.1  # warn when a value is beyond the training min/max by more than 10% of the training range
-
-
-class OutOfRangeWarning(UserWarning):
-    """An input value far outside the training range: the prediction is an extrapolation."""
+__all__ = ["OutOfRangeWarning", "check_features", "default_model_path", "load_model", "predict"]
 
 
 @dataclass(frozen=True)
@@ -46,43 +41,11 @@ def load_model(path: Path | str | None = None) -> CancerModel:
     return CancerModel(sklearn_io.load_model(path), sklearn_io.read_metadata(path))
 
 
-def check_inputs(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """The model's input: `columns` as finite floats, or a DataError naming the first bad column and row."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataError(f"input is missing column(s) {missing}; the model needs the 30 columns {columns}")
-    features = sklearn_io.require_numeric(frame, columns)[columns]
-    for column in columns:
-        bad = ~np.isfinite(features[column].to_numpy())
-        if bad.any():
-            row = int(bad.nonzero()[0][0])
-            raise DataError(f"column {column!r} must be a finite number; row {row + 1} has {frame[column].iloc[row]!r}")
-    return features
-
-
-def out_of_range(features: pd.DataFrame, ranges: dict[str, list[float]], margin: float = RANGE_MARGIN) -> list[str]:
-    """One message per column with values beyond its training [min, max] by more than `margin` × the range."""
-    messages = []
-    for column, (low, high) in ranges.items():
-        slack = margin * (high - low)
-        values = features[column].to_numpy()
-        outside = (values < low - slack) | (values > high + slack)
-        if outside.any():
-            rows = (outside.nonzero()[0] + 1).tolist()
-            shown = ", ".join(map(str, rows[:5])) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
-            messages.append(
-                f"column {column!r}: row(s) {shown} lie far outside the training range [{low:.4g}, {high:.4g}]; "
-                "the prediction is an extrapolation"
-            )
-    return messages
-
-
 def predict(model: CancerModel, inputs: pd.DataFrame) -> pd.DataFrame:
     """For every row of `inputs` (the 30 feature columns): the probability of malignancy and the label at the
     model's recall-first threshold, as columns `probability_malignant` and `prediction` (benign/malignant)."""
-    features = check_inputs(inputs, model.metadata.get("input_columns", feature_names()))
-    for message in out_of_range(features, model.metadata.get("training_range", {})):
-        warnings.warn(message, OutOfRangeWarning, stacklevel=2)
+    features = sklearn_io.check_features(inputs, model.metadata.get("input_columns", feature_names()))
+    sklearn_io.warn_out_of_range(features, model.metadata.get("training_range", {}))
     probability = model.estimator.predict_proba(features)[:, 1]
     labels = model.estimator.predict(features)
     return pd.DataFrame(

@@ -17,7 +17,7 @@ from shared.templates import render
 from shared.testing import assert_user_error, run_cli
 from week05_house_prices import house_price_model as hp
 from week05_house_prices.cli import predict_file
-from week05_house_prices.inference import OutOfRangeWarning, check_inputs, load_model, predict
+from week05_house_prices.inference import OutOfRangeWarning, check_features, load_model, predict
 
 TEMPLATES = Path(hp.__file__).parent / "templates"
 DISTRICT = [8.3, 41, 7.0, 1.0, 322, 2.5, 37.88, -122.23]  # a real district from the data (Berkeley hills)
@@ -150,7 +150,7 @@ def _predict_cli(fast_run, tmp_path, csv: Path):
 
 def test_check_inputs_names_the_missing_column():
     with pytest.raises(DataError, match="missing column"):
-        check_inputs(pd.DataFrame({"MedInc": [1.0]}))
+        check_features(pd.DataFrame({"MedInc": [1.0]}), hp.FEATURES)
 
 
 @pytest.mark.parametrize("value", ["inf", "-inf", "1e309", "NaN"])
@@ -158,7 +158,7 @@ def test_non_finite_values_are_refused_with_the_column_named(value):
     frame = pd.DataFrame([DISTRICT, DISTRICT], columns=hp.FEATURES).astype(object)
     frame.loc[1, "AveRooms"] = value
     with pytest.raises(DataError, match="'AveRooms'.*row 2"):
-        check_inputs(frame)
+        check_features(frame, hp.FEATURES)
 
 
 def test_predict_file_rejects_text_in_numeric_column(fast_run, tmp_path):

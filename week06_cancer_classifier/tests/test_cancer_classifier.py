@@ -17,7 +17,7 @@ from shared.templates import render
 from shared.testing import assert_user_error, run_cli
 from week06_cancer_classifier import cancer_classifier as cc
 from week06_cancer_classifier.cli import predict_file
-from week06_cancer_classifier.inference import OutOfRangeWarning, check_inputs, load_model, predict
+from week06_cancer_classifier.inference import OutOfRangeWarning, check_features, load_model, predict
 
 TEMPLATES = Path(cc.__file__).parent / "templates"
 SIZE = [c for c in cc.feature_names() if c.split()[-1] in ("radius", "perimeter", "area")]  # 6 size features
@@ -136,7 +136,7 @@ def test_bad_values_are_refused_with_the_column_named(held_out, value):
     frame = held_out[0].iloc[:2].astype(object)
     frame.iloc[1, frame.columns.get_loc("worst area")] = value
     with pytest.raises(DataError, match="'worst area'.*(finite|numeric|missing)"):
-        check_inputs(frame.replace("", np.nan), cc.feature_names())
+        check_features(frame.replace("", np.nan), cc.feature_names())
 
 
 def test_predict_file_rejects_missing_columns(fast_run, tmp_path):
