@@ -191,28 +191,14 @@ def hostile_paths(tmp_path_factory, fast_run, held_out):
 
 
 def test_predict_command_guard(hostile_paths):
-    import contextlib
-    import io
-
-    from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
     from shared.cli import week_main
+    from shared.testing import assert_cli_guard
     from week06_cancer_classifier.cli import add_commands
 
     inputs, models, outputs = hostile_paths
-
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(st.sampled_from(inputs), st.sampled_from(models), st.sampled_from(outputs), st.booleans())
-    def check(input_csv, model, output, extra_flag):
-        argv = ["predict", input_csv, "--model", model, "--output", output] + (["--bogus"] if extra_flag else [])
-        stderr = io.StringIO()
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr):
-            try:
-                code = week_main("week06", argv, add_commands=add_commands)
-            except SystemExit as exc:  # argparse's own usage errors
-                code = exc.code
-        assert code in (0, 2), (argv, stderr.getvalue())
-        assert "Traceback" not in stderr.getvalue()
-
-    check()
+    argvs = st.tuples(st.sampled_from(inputs), st.sampled_from(models), st.sampled_from(outputs), st.booleans()).map(
+        lambda a: ["predict", a[0], "--model", a[1], "--output", a[2]] + (["--bogus"] if a[3] else [])
+    )
+    assert_cli_guard(lambda argv: week_main("week06", argv, add_commands=add_commands), argvs)
