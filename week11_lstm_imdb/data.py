@@ -19,12 +19,12 @@ import tarfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from shared.data import data_dir, derived_dir, fetch
 from shared.errors import DataError
 
 COLUMNS = ["review", "sentiment", "rating", "file"]
-HUB_NAME = "stanfordnlp/imdb"
 # sha256 of the uncompressed CSVs in the course mirror (its MANIFEST notes): the builder checks them.
 CSV_SHA256 = {
     "train": "48afd054eca624ea43624d560c8f1aad4a85f75777cfab692901343d753dc7bf",
@@ -34,46 +34,92 @@ _MEMBER = re.compile(r"^(?:\./)?aclImdb/(train|test)/(neg|pos)/(\d+)_(\d+)\.txt$
 
 
 # --- loading --------------------------------------------------------------------------------------
-def load_imdb(source: str = "mirror") -> dict[str, tuple[list[str], np.ndarray]]:
-    """{'train': (reviews, labels), 'test': (reviews, labels)} with label 1 = positive.
+def load_imdb() -> dict[str, pd.DataFrame]:
+    """{'train': frame, 'test': frame} with columns review, label (1 = positive) and file.
 
-    Loaded through Hugging Face `datasets`, the library the curriculum teaches. `source="mirror"` reads
-    the verified CSVs from the data cache (no network); a user with internet may pass the hub name
-    `stanfordnlp/imdb`, which holds the same official split as columns text/label.
+    Read with Hugging Face `datasets` (`load_dataset("csv")`, the library the curriculum teaches) from the
+    verified data cache, with no network. `file` is the review's path in the official archive, e.g.
+    `train/pos/123_9.txt`: polarity, review number and star rating.
     """
     from datasets import load_dataset
 
-    cache = str(derived_dir("hf_datasets"))
-    if source == "mirror":
-        files = {"train": str(fetch("imdb_train")), "test": str(fetch("imdb_test"))}
-        raw = load_dataset("csv", data_files=files, cache_dir=cache, keep_default_na=False)
-        missing = [c for c in ("review", "sentiment") if c not in raw["train"].column_names]
-        if missing:
-            raise DataError(f"IMDB CSV is missing column(s) {missing}; found {raw['train'].column_names}")
-        return {
-            split: (
-                list(raw[split]["review"]),
-                np.array([s == "positive" for s in raw[split]["sentiment"]], dtype=np.int64),
-            )
-            for split in ("train", "test")
-        }
-    raw = load_dataset(source, cache_dir=cache)
+    files = {"train": str(fetch("imdb_train")), "test": str(fetch("imdb_test"))}
+    raw = load_dataset("csv", data_files=files, cache_dir=str(derived_dir("hf_datasets")), keep_default_na=False)
+    missing = [c for c in ("review", "sentiment", "file") if c not in raw["train"].column_names]
+    if missing:
+        raise DataError(f"IMDB CSV is missing column(s) {missing}; found {raw['train'].column_names}")
     return {
-        split: (list(raw[split]["text"]), np.asarray(raw[split]["label"], dtype=np.int64))
+        split: pd.DataFrame(
+            {
+                "review": raw[split]["review"],
+                "label": np.array([s == "positive" for s in raw[split]["sentiment"]], dtype=np.int64),
+                "file": raw[split]["file"],
+            }
+        )
         for split in ("train", "test")
     }
 
 
-def split_train_val(n: int, val_fraction: float, seed: int, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Stratified train/validation indices: epochs and hyper-parameters are chosen on validation, never test."""
-    from sklearn.model_selection import train_test_split
+def subsample(frame: pd.DataFrame, size: int | None, seed: int) -> pd.DataFrame:
+    """A random subset for fast mode, in file order (IMDB files are sorted neg-then-pos: never take a head slice)."""
+    if size is None or size >= len(frame):
+        return frame
+    keep = np.sort(np.random.default_rng(seed).choice(len(frame), size=size, replace=False))
+    return frame.iloc[keep].reset_index(drop=True)
 
-    return train_test_split(np.arange(n), test_size=val_fraction, random_state=seed, stratify=labels)
+
+# --- validation split: by film, as closely as the data allows -------------------------------------
+def film_blocks(files: pd.Series, block: int = 100) -> pd.Series:
+    """A stand-in for the film: `pos/3` holds positive reviews 300-399.
+
+    The mirror has no film id (the archive's `urls_*.txt` files are not in it), but the reviews of one film
+    carry consecutive numbers (see `neighbour_overlap`), so a block of consecutive numbers holds whole films,
+    except those that straddle a block edge. Positive and negative reviews are numbered separately, so the
+    positive and negative reviews of one film can still fall on both sides of the split.
+    """
+    parts = files.str.extract(r"(?P<polarity>pos|neg)/(?P<number>\d+)_")
+    return parts["polarity"] + "/" + (parts["number"].astype(int) // block).astype(str)
 
 
-def subsample(n: int, size: int, seed: int) -> np.ndarray:
-    """Sorted random indices for fast mode (IMDB files are sorted neg-then-pos: never take a head slice)."""
-    return np.sort(np.random.default_rng(seed).choice(n, size=min(size, n), replace=False))
+def validation_mask(frame: pd.DataFrame, val_fraction: float, seed: int, *, block: int | None = 100) -> np.ndarray:
+    """True for the reviews held out for validation: whole film blocks, or (`block=None`) reviews at random.
+
+    Balanced: the same fraction of groups is drawn from each polarity. Every choice of the week (epochs,
+    C, embeddings, ensemble weight) is made on these reviews; the test set is never used for it.
+    """
+    rng = np.random.default_rng(seed)
+    labels = frame["label"].to_numpy()
+    groups = np.arange(len(frame)).astype(str) if block is None else film_blocks(frame["file"], block).to_numpy()
+    is_val = np.zeros(len(frame), dtype=bool)
+    for label in (0, 1):
+        names = np.unique(groups[labels == label])
+        chosen = rng.choice(names, size=max(1, round(val_fraction * len(names))), replace=False)
+        is_val |= (labels == label) & np.isin(groups, chosen)
+    return is_val
+
+
+def neighbour_overlap(frame: pd.DataFrame, token_lists: list[list[str]], distances=(1, 5, 10, 30, 100)) -> pd.DataFrame:
+    """How many rare words (names, titles) two reviews `d` numbers apart share, on average (Jaccard).
+
+    If a film's reviews are numbered consecutively, near neighbours share character and actor names and
+    far ones do not. "Rare" = in 2 to 20 of these reviews.
+    """
+    from collections import Counter
+
+    sets = [set(tokens) for tokens in token_lists]
+    counts = Counter(word for words in sets for word in words)
+    rare = [{w for w in words if 2 <= counts[w] <= 20} for words in sets]
+    parts = frame["file"].str.extract(r"(pos|neg)/(\d+)_")
+    position = {(pol, int(num)): i for i, (pol, num) in enumerate(zip(parts[0], parts[1], strict=True))}
+    rows = []
+    for distance in distances:
+        overlaps = [
+            len(rare[i] & rare[j]) / max(1, len(rare[i] | rare[j]))
+            for (pol, num), i in position.items()
+            if (j := position.get((pol, num + distance))) is not None
+        ]
+        rows.append({"distance": distance, "pairs": len(overlaps), "rare-word overlap": float(np.mean(overlaps))})
+    return pd.DataFrame(rows)
 
 
 # --- batching -------------------------------------------------------------------------------------
@@ -83,18 +129,23 @@ def length_bucketed_batches(
     """Index batches whose reviews have similar lengths, so little padding is left to compute on.
 
     Training (`rng` given): shuffle, sort inside pools of `pool` batches, shuffle the batch order, so
-    batches stay random from epoch to epoch. Evaluation (`rng=None`): one sort over everything.
+    batches stay random from epoch to epoch. Evaluation (`rng=None`): batches of *equal* length only, so
+    there is no padding at all and a review's prediction never depends on which reviews share its batch
+    (the backward half of the LSTM would otherwise read padding before the review's last word).
     """
-    order = np.arange(len(lengths)) if rng is None else rng.permutation(len(lengths))
-    chunk = len(order) if rng is None else batch_size * pool
+    if rng is None:
+        batches = []
+        for length in np.unique(lengths):
+            same = np.flatnonzero(lengths == length)
+            batches += [same[i : i + batch_size] for i in range(0, len(same), batch_size)]
+        return batches
+    order = rng.permutation(len(lengths))
     batches = []
-    for start in range(0, len(order), chunk):
-        part = order[start : start + chunk]
+    for start in range(0, len(order), batch_size * pool):
+        part = order[start : start + batch_size * pool]
         part = part[np.argsort(lengths[part], kind="stable")]
         batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
-    if rng is not None:
-        batches = [batches[i] for i in rng.permutation(len(batches))]
-    return batches
+    return [batches[i] for i in rng.permutation(len(batches))]
 
 
 # --- rebuilding the mirror CSVs from the official archive ----------------------------------------

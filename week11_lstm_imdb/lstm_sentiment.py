@@ -1,52 +1,44 @@
-"""IMDB sentiment: a TF-IDF baseline first, then a bi-LSTM with attention whose embeddings start from Word2Vec.
+"""IMDB sentiment: a bi-LSTM with attention whose embeddings start from Word2Vec, against strong linear models.
 
-Reads top-down: settings → data → preprocessing → baseline → Word2Vec → model + training loop (written by
-hand: it is the lesson) → choose on validation → test once → figures, saved model, model card, report.
+Reads top-down: Config → data (validation by film) → linear models → Word2Vec → the LSTM and its training
+loop (written by hand: it is the lesson) → the ensemble weight, chosen on validation → the test set, once →
+figures → saved model → run(). `lstm_sentiment.ipynb` walks the same steps one cell at a time.
 """
 
 from __future__ import annotations
 
 import copy
-import json
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
+import pandas as pd
 import torch
+from scipy import sparse
 from torch import nn
 from tqdm.auto import tqdm
 
-from shared.data.fetch import get as dataset_info
-from shared.device import get_device, hardware_summary
-from shared.model_card import render_model_card
 from shared.plotting import save_figure, subplots
-from shared.results import atomic_write_text, markdown_table, outputs_dir
+from shared.result import Result
 from shared.stats import proportion_ci
 from shared.targets import Target
-from week11_lstm_imdb.data import length_bucketed_batches, load_imdb, split_train_val, subsample
-from week11_lstm_imdb.model import AttentionLSTM, ModelConfig
-from week11_lstm_imdb.text import (
-    PAD_ID,
-    build_vocab,
-    clean_text,
-    numericalize,
-    pad_batch,
-    save_vocab,
-    tokenize,
-    truncate,
-)
+from shared.threads import torch_threads
+from shared.torch_io import save_torch
+from week11_lstm_imdb import linear
+from week11_lstm_imdb.data import length_bucketed_batches, load_imdb, neighbour_overlap, subsample, validation_mask
+from week11_lstm_imdb.model import AttentionLSTM, ModelConfig, SentimentEnsemble
+from week11_lstm_imdb.text import PAD_ID, build_vocab, clean_text, numericalize, pad_batch, tokenize, truncate
 
 TARGETS = [
-    Target("test_accuracy", ">=", 0.90, "issue (curriculum: > 0.80)"),
-    Target("lstm_train_time_s", "<=", 600, "issue: at most 10 minutes of training on a 2-core CPU"),
+    Target("test_accuracy", ">=", 0.91, "issue 12, past the peers (TF-IDF + logistic regression: 90.5%)"),
+    Target("train_time_s", "<=", 600, "issue 12: at most 10 minutes of training on a 2-core CPU"),
 ]
-HEADLINE = "test_accuracy"
-WEEK = "week11_lstm_imdb"
+HEADLINE = ("test_accuracy",)
+TRUNCATIONS = ("head+tail", "head", "tail")  # ways to cut a long review (text.truncate); ties go to the first
 LABELS = ("negative", "positive")
-EXAMPLES_FILE = "examples.json"
+DATASETS = ("imdb_train", "imdb_test")
 
 # A hand-written probe set: where bag-of-words and small LSTMs are known to stumble.
 PROBES: list[tuple[str, str, str]] = [
@@ -66,102 +58,81 @@ PROBES: list[tuple[str, str, str]] = [
 ]
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything that differs between fast mode (tests, notebook) and full mode (published numbers)."""
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    """Every knob of the full run. Fixed: nothing here is computed from a measured time."""
 
-    train_size: int | None  # None: all 25,000 (of which `val_fraction` becomes validation)
-    test_size: int | None
-    val_fraction: float
-    max_len: int
-    vocab_size: int
-    min_freq: int
-    embed_dim: int
-    hidden: int
-    batch_size: int
-    max_epochs: int  # an upper bound: the epoch actually kept is the best one on validation
-    time_budget_s: float  # per LSTM: no epoch starts that would end past it, and a running one stops there
-    lr: float
-    w2v_epochs: int
+    # data
+    train_size: int | None = None  # None: all 25,000 training reviews (validation is carved from them)
+    test_size: int | None = None  # None: all 25,000 test reviews
+    val_fraction: float = 0.1  # share of film blocks held out for validation
+    film_block: int = 100  # consecutive review numbers per film block (data.film_blocks)
+    # text → ids
+    max_len: int = 256  # tokens kept per review (text.truncate); LSTM training cost grows with it
+    vocab_size: int = 30_000  # most frequent training words kept, <pad> and <unk> included
+    min_freq: int = 2  # a word seen once in training is <unk>
+    # Word2Vec
+    embed_dim: int = 100  # size of the word vectors (Word2Vec and the LSTM's embedding layer)
+    w2v_epochs: int = 5  # passes of skip-gram over the training reviews
+    # LSTM
+    hidden: int = 64  # LSTM units per direction
+    dropout: float = 0.4  # on embeddings and on the pooled vector
+    batch_size: int = 64  # reviews per step
+    epochs: int = 2  # fixed (fits the 10-minute budget with both starts); LR decays to 0; best on validation kept
+    lr: float = 2e-3  # AdamW peak learning rate
+    # linear models
+    tfidf_cs: tuple[float, ...] = (1.0, 4.0, 16.0)  # baseline's inverse regularisation, chosen on validation
+    ngram_range: tuple[int, int] = (1, 3)  # word 1- to 3-grams for the NB-weighted model
+    hash_features: int = 2**22  # columns the n-grams are hashed into (~4.2M; a 16 MB weight vector)
+    ngram_cs: tuple[float, ...] = (0.1, 1.0, 4.0)  # NB-weighted model's C, chosen on validation
+    # ensemble
+    weight_steps: int = 21  # LSTM weights 0, 0.05, ..., 1 tried on validation
 
 
-FULL = Settings(None, None, 0.1, 400, 30_000, 2, 100, 128, 64, 6, 480.0, 2e-3, 5)
-FAST = Settings(
-    2_000, 1_000, 0.2, 120, 8_000, 2, 50, 32, 32, 3, 600.0, 4e-3, 3
-)  # 600 s: the guard never cuts fast mode short
+FAST = Config(
+    train_size=2_000, test_size=1_000, val_fraction=0.2, max_len=120, vocab_size=8_000, embed_dim=50,
+    w2v_epochs=3, hidden=32, batch_size=32, epochs=3, lr=4e-3, hash_features=2**18,
+)  # fmt: skip
 
 
-# --- data and preprocessing -----------------------------------------------------------------------
-def load_splits(settings: Settings, seed: int) -> dict[str, tuple[list[str], np.ndarray]]:
-    """train / val / test (reviews, labels); validation is carved from train, test stays untouched."""
-    import os
+# --- 1. data: the official split, validation carved from train by film --------------------------------------
+def load_splits(config: Config, seed: int) -> dict[str, pd.DataFrame]:
+    """train / val / test frames (review, label, file). Test is the official test set, touched once at the end.
 
-    raw = load_imdb(os.environ.get("ROADMAP_IMDB_SOURCE", "mirror"))
-    (train_x, train_y), (test_x, test_y) = raw["train"], raw["test"]
-    if settings.train_size:
-        keep = subsample(len(train_x), settings.train_size, seed)
-        train_x, train_y = [train_x[i] for i in keep], train_y[keep]
-    if settings.test_size:
-        keep = subsample(len(test_x), settings.test_size, seed + 1)
-        test_x, test_y = [test_x[i] for i in keep], test_y[keep]
-    fit_idx, val_idx = split_train_val(len(train_x), settings.val_fraction, seed, train_y)
+    Validation is whole film blocks: reviews of one film are alike (names, plot), and the official test set
+    holds other films, so a random-by-review validation set would flatter every model (measured in `run`).
+    """
+    raw = load_imdb()
+    train = subsample(raw["train"], config.train_size, seed)
+    is_val = validation_mask(train, config.val_fraction, seed, block=config.film_block)
     return {
-        "train": ([train_x[i] for i in fit_idx], train_y[fit_idx]),
-        "val": ([train_x[i] for i in val_idx], train_y[val_idx]),
-        "test": (test_x, test_y),
+        "train": train[~is_val].reset_index(drop=True),
+        "val": train[is_val].reset_index(drop=True),
+        "test": subsample(raw["test"], config.test_size, seed + 1),
     }
 
 
-def to_ids(token_lists: list[list[str]], vocab: list[str], max_len: int) -> list[list[int]]:
+def to_ids(token_lists: list[list[str]], vocab: list[str], max_len: int, keep: str = "head+tail") -> list[list[int]]:
+    """Token ids with the training vocabulary, long reviews cut to `max_len` (text.truncate)."""
     index = {token: i for i, token in enumerate(vocab)}
-    return [truncate(numericalize(tokens, index), max_len) for tokens in token_lists]
+    return [truncate(numericalize(tokens, index), max_len, keep) for tokens in token_lists]
 
 
-def batch_tensors(ids: list[list[int]], rows: np.ndarray, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+def batch_tensors(ids: list[list[int]], rows: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
     """Padded ids and mask for the reviews at `rows`."""
     padded, mask = pad_batch([ids[i] for i in rows])
-    return torch.tensor(padded, device=device), torch.tensor(mask, device=device)
+    return torch.tensor(padded), torch.tensor(mask)
 
 
-# --- the baseline ---------------------------------------------------------------------------------
-def tfidf_baseline(train: tuple[list[str], np.ndarray], val: tuple[list[str], np.ndarray], seed: int):
-    """TF-IDF of word 1-2-grams + logistic regression, C chosen on validation: the bar the LSTM must clear."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline
-
-    vectorizer = TfidfVectorizer(
-        preprocessor=lambda text: clean_text(text).lower(), ngram_range=(1, 2), min_df=2, max_df=0.9, sublinear_tf=True
-    )
-    train_features, val_features = vectorizer.fit_transform(train[0]), vectorizer.transform(val[0])
-    best = None
-    for c in (1.0, 4.0, 16.0):
-        clf = LogisticRegression(C=c, max_iter=2000, solver="liblinear", random_state=seed).fit(
-            train_features, train[1]
-        )
-        acc = float((clf.predict(val_features) == val[1]).mean())
-        if best is None or acc > best[0]:
-            best = (acc, c, clf)
-    val_acc, c, clf = best
-    return Pipeline([("tfidf", vectorizer), ("logreg", clf)]), val_acc, c
-
-
-# --- embeddings -----------------------------------------------------------------------------------
-def train_word2vec(token_lists: list[list[str]], settings: Settings, seed: int):
+# --- 2. Word2Vec: embeddings learnt from the training reviews -------------------------------------------------
+def train_word2vec(token_lists: list[list[str]], config: Config, seed: int):
     """Skip-gram Word2Vec on the training reviews only (one worker: multi-threaded gensim is not reproducible)."""
     from gensim.models import Word2Vec
 
     return Word2Vec(
-        sentences=token_lists,
-        vector_size=settings.embed_dim,
-        window=5,
-        min_count=settings.min_freq,
-        sg=1,
-        negative=5,
-        workers=1,
-        seed=seed,
-        epochs=settings.w2v_epochs,
-    )
+        sentences=token_lists, vector_size=config.embed_dim, window=5, min_count=config.min_freq, sg=1,
+        negative=5, workers=1, seed=seed, epochs=config.w2v_epochs,
+    )  # fmt: skip
 
 
 def embedding_matrix(vocab: list[str], vectors, seed: int) -> torch.Tensor:
@@ -176,101 +147,144 @@ def embedding_matrix(vocab: list[str], vectors, seed: int) -> torch.Tensor:
     return torch.from_numpy(matrix)
 
 
-# --- training and evaluation (hand-written: this loop is the lesson) -------------------------------
+# --- 3. the LSTM: training loop and prediction (hand-written: this is the lesson) -----------------------------
 @torch.no_grad()
-def predict_proba(
-    model: AttentionLSTM, ids: list[list[int]], device: torch.device, batch_size: int = 256
-) -> np.ndarray:
-    """P(positive) for every review, in input order (batches are sorted by length, then un-sorted)."""
+def predict_proba(model: AttentionLSTM, ids: list[list[int]], batch_size: int = 256) -> np.ndarray:
+    """P(positive) for every review, in input order (batches of equal-length reviews: no padding)."""
     model.eval()
-    lengths = np.array([len(seq) for seq in ids])
     probs = np.empty(len(ids), dtype=np.float64)
-    for rows in length_bucketed_batches(lengths, batch_size):
-        logits, _ = model(*batch_tensors(ids, rows, device))
-        probs[rows] = torch.sigmoid(logits).double().cpu().numpy()
+    for rows in length_bucketed_batches(np.array([len(seq) for seq in ids]), batch_size):
+        logits, _ = model(*batch_tensors(ids, rows))
+        probs[rows] = torch.sigmoid(logits).double().numpy()
     return probs
 
 
-def train_lstm(
-    model: AttentionLSTM,
-    train: tuple[list[list[int]], np.ndarray],
-    val: tuple[list[list[int]], np.ndarray],
-    settings: Settings,
-    seed: int,
-    name: str,
-) -> list[dict[str, float]]:
-    """AdamW, BCE on one logit, gradient clipping; validate after every epoch and keep the best epoch.
+def train_lstm(model: AttentionLSTM, train, val, config: Config, seed: int, name: str = "LSTM") -> pd.DataFrame:
+    """AdamW on binary cross-entropy for `config.epochs` epochs; validate after each; keep the best epoch.
 
-    Returns the history (epoch, cumulative training seconds, train loss, validation accuracy). The model
-    is left holding the weights of the best validation epoch: the epoch count is chosen on validation.
+    `train` and `val` are (ids, labels). Returns the history (epoch, train loss, validation accuracy); the
+    model is left holding the weights of its best validation epoch. Always the same number of steps:
+    how long they take never changes what is learnt.
     """
-    device = next(model.parameters()).device
     ids, labels = train
     lengths = np.array([len(seq) for seq in ids])
-    optimizer = torch.optim.AdamW(model.parameters(), lr=settings.lr, weight_decay=0.01)
-    # Cosine decay of the LR to zero over the planned epochs: with a constant LR the last epochs keep
-    # bouncing around a minimum; a decaying one lets them settle into it. (The batch count is the same
-    # every epoch, whatever the shuffle.)
-    n_batches = len(length_bucketed_batches(lengths, settings.batch_size, np.random.default_rng(0)))
-    total_steps = settings.max_epochs * n_batches
+    rng = np.random.default_rng(seed)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=0.01)
+    # Cosine decay of the LR to zero over all steps: with a constant LR the last epochs keep bouncing
+    # around a minimum; a decaying one lets them settle into it. (Every epoch has the same batch count.)
+    total_steps = config.epochs * len(length_bucketed_batches(lengths, config.batch_size, np.random.default_rng(0)))
     schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: 0.5 * (1 + math.cos(math.pi * min(step / total_steps, 1.0)))
+        optimizer, lambda step: 0.5 * (1 + math.cos(math.pi * step / total_steps))
     )
     loss_fn = nn.BCEWithLogitsLoss()
-    rng = np.random.default_rng(seed)
-    history: list[dict[str, float]] = []
-    best_acc, best_state, elapsed = -1.0, None, 0.0
-    for epoch in range(1, settings.max_epochs + 1):
-        start = time.perf_counter()
+    history, best_acc, best_state = [], -1.0, None
+    for epoch in range(1, config.epochs + 1):
         model.train()
-        total, count = 0.0, 0
-        batches = length_bucketed_batches(lengths, settings.batch_size, rng)
-        for rows in tqdm(batches, desc=f"{name} epoch {epoch}", leave=False, mininterval=5):
-            logits, _ = model(*batch_tensors(ids, rows, device))
-            loss = loss_fn(logits, torch.tensor(labels[rows], dtype=torch.float32, device=device))
+        total = 0.0
+        for rows in tqdm(length_bucketed_batches(lengths, config.batch_size, rng), desc=f"{name} epoch {epoch}",
+                         leave=False, mininterval=5):  # fmt: skip
+            logits, _ = model(*batch_tensors(ids, rows))
+            loss = loss_fn(logits, torch.tensor(labels[rows], dtype=torch.float32))
             optimizer.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)  # LSTMs occasionally spike; clipping keeps steps sane
             optimizer.step()
             schedule.step()
-            total, count = total + loss.item() * len(rows), count + len(rows)
-            if elapsed + time.perf_counter() - start > settings.time_budget_s:
-                break  # out of time mid-epoch (other programs slow us down): validate what was learnt
-        val_acc = float(((predict_proba(model, val[0], device) > 0.5) == val[1]).mean())
-        epoch_s = time.perf_counter() - start
-        elapsed += epoch_s
-        history.append({"epoch": epoch, "elapsed_s": elapsed, "train_loss": total / count, "val_accuracy": val_acc})
-        print(f"  {name}: epoch {epoch} loss {total / count:.4f} val acc {val_acc:.4f} ({elapsed:.0f} s)", flush=True)
+            total += loss.item() * len(rows)
+        val_acc = float(((predict_proba(model, val[0]) > 0.5) == val[1]).mean())
+        history.append({"epoch": epoch, "train loss": total / len(ids), "val accuracy": val_acc})
+        print(f"  {name}: epoch {epoch} loss {total / len(ids):.4f} val acc {val_acc:.4f}", flush=True)
         if val_acc > best_acc:
             best_acc, best_state = val_acc, copy.deepcopy(model.state_dict())
-        if elapsed + epoch_s > settings.time_budget_s:
-            break  # the next epoch would end past the budget
     model.load_state_dict(best_state)
-    return history
+    return pd.DataFrame(history)
 
 
-# --- figures --------------------------------------------------------------------------------------
-def plot_learning_curves(histories: dict[str, list[dict[str, float]]], baseline_val: float, out_dir: Path) -> Path:
+# --- 4. how to cut long reviews, and the ensemble weight: both chosen on validation -------------------------
+def choose_truncation(model: AttentionLSTM, token_lists, labels: np.ndarray, vocab: list[str], max_len: int):
+    """Validation accuracy of the trained LSTM when long reviews keep their head, tail or both; the best cut.
+
+    The LSTM was trained on head+tail cuts, so this asks which part of a long review the trained model reads
+    best; training one model per cut would answer more, at three times the cost.
+    """
+    n_long = sum(len(tokens) > max_len for tokens in token_lists)
+    rows = [
+        {"cut": keep, "val accuracy": float(((predict_proba(model, to_ids(token_lists, vocab, max_len, keep)) > 0.5)
+                                             == labels).mean()), "reviews cut": n_long}
+        for keep in TRUNCATIONS
+    ]  # fmt: skip
+    table = pd.DataFrame(rows)
+    return str(table.loc[table["val accuracy"].idxmax(), "cut"]), table
+
+
+def choose_lstm_weight(p_lstm: np.ndarray, p_ngram: np.ndarray, labels: np.ndarray, steps: int):
+    """The LSTM's share w in P = w·P_lstm + (1 − w)·P_ngram with the best validation accuracy.
+
+    Ties (2,400 reviews give accuracy steps of 0.04%) go to the w nearest an even average. Returns
+    (w, table of w against validation accuracy).
+    """
+    weights = np.linspace(0.0, 1.0, steps)
+    accuracy = [float((((w * p_lstm + (1 - w) * p_ngram) > 0.5) == labels).mean()) for w in weights]
+    table = pd.DataFrame({"LSTM weight": weights, "val accuracy": accuracy})
+    best = table[table["val accuracy"] == table["val accuracy"].max()]
+    return float(best.loc[(best["LSTM weight"] - 0.5).abs().idxmin(), "LSTM weight"]), table
+
+
+# --- 5. the test set, once ---------------------------------------------------------------------------------
+def accuracy_with_ci(predicted: np.ndarray, labels: np.ndarray, name: str) -> dict[str, float]:
+    """`name`, `name_ci_low`, `name_ci_high`: accuracy with its 95% Wilson interval."""
+    correct = int((predicted == labels).sum())
+    low, high = proportion_ci(correct, len(labels))
+    return {name: correct / len(labels), f"{name}_ci_low": low, f"{name}_ci_high": high}
+
+
+def paired_gain(ours: np.ndarray, theirs: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+    """Accuracy gain of `ours` over `theirs` on the same reviews, with a 95% interval (normal approximation).
+
+    Paired: each review counts +1, 0 or −1, so the noise that both models share (hard reviews) cancels,
+    and the interval is far narrower than comparing two separate accuracy intervals.
+    """
+    diff = (ours == labels).astype(float) - (theirs == labels).astype(float)
+    mean, half = float(diff.mean()), 1.96 * float(diff.std(ddof=1)) / math.sqrt(len(diff))
+    return {"gain_over_baseline": mean, "gain_ci_low": mean - half, "gain_ci_high": mean + half}
+
+
+# --- 6. figures ----------------------------------------------------------------------------------------------
+def plot_learning_curves(history: pd.DataFrame, linear_val: dict[str, float]):
+    from matplotlib.ticker import MaxNLocator
+
     fig, ax = subplots()
-    for name, history in histories.items():
-        ax.plot([h["elapsed_s"] for h in history], [h["val_accuracy"] for h in history], marker="o", label=name)
-    ax.axhline(baseline_val, color="grey", linestyle="--", label="TF-IDF + logistic regression")
-    ax.set(xlabel="training wall time (s)", ylabel="validation accuracy", title="Word2Vec vs random embeddings")
+    for start, rows in history.groupby("start", sort=False):
+        ax.plot(rows["epoch"], rows["val accuracy"], marker="o", label=f"bi-LSTM, {start}")
+    for (name, value), style in zip(linear_val.items(), ("--", ":"), strict=True):
+        ax.axhline(value, color="grey", linestyle=style, label=name)
+    ax.set(xlabel="epoch", ylabel="validation accuracy", title="Word2Vec vs random embeddings, against linear models")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend()
-    return save_figure(fig, out_dir, "embeddings_comparison")
+    return fig
 
 
-def plot_confusion(labels: np.ndarray, predicted: np.ndarray, out_dir: Path) -> Path:
+def plot_ensemble_weight(table: pd.DataFrame, chosen: float):
+    fig, ax = subplots()
+    ax.plot(table["LSTM weight"], table["val accuracy"], marker=".")
+    ax.axvline(chosen, color="grey", linestyle="--", label=f"chosen: {chosen:.2f}")
+    ax.set(xlabel="LSTM weight w (0 = n-gram model only, 1 = LSTM only)", ylabel="validation accuracy",
+           title="Choosing the ensemble weight on validation")  # fmt: skip
+    ax.legend()
+    return fig
+
+
+def plot_confusion(labels: np.ndarray, predicted: np.ndarray):
     from sklearn.metrics import ConfusionMatrixDisplay
 
     fig, ax = subplots(figsize=(4.5, 4))
     ConfusionMatrixDisplay.from_predictions(labels, predicted, display_labels=LABELS, ax=ax, colorbar=False)
     ax.grid(False)
-    ax.set_title("LSTM on the IMDB test set")
-    return save_figure(fig, out_dir, "confusion_matrix")
+    ax.set_title("Shipped model on the IMDB test set")
+    return fig
 
 
-def plot_attention(tokens: list[str], weights: np.ndarray, prob: float, out_dir: Path, width: int = 90) -> Path:
+def plot_attention(tokens: list[str], weights: np.ndarray, prob: float, width: int = 90):
     """The review's words, wrapped like text (monospace, `width` characters a line), shaded by attention."""
     import matplotlib.pyplot as plt
 
@@ -290,253 +304,205 @@ def plot_attention(tokens: list[str], weights: np.ndarray, prob: float, out_dir:
             column, line, token, family="monospace", fontsize=10, va="center",
             bbox={"facecolor": cmap(0.85 * weight / top), "edgecolor": "none", "pad": 1.5},
         )  # fmt: skip
-    ax.set_title(f"Attention over one test review (P(positive) = {prob:.2f}); darker = more weight")
-    return save_figure(fig, out_dir, "attention")
+    ax.set_title(f"LSTM attention over one test review (LSTM P(positive) = {prob:.2f}); darker = more weight")
+    return fig
 
 
-# --- saving ---------------------------------------------------------------------------------------
-def save_model(model: AttentionLSTM, vocab: list[str], out_dir: Path, extra: dict[str, Any]) -> Path:
-    """vocab.json + model.safetensors + config.json: everything `inference.load_model` needs, no pickle."""
-    from safetensors.torch import save_file
-
-    model_dir = Path(out_dir) / "model"
-    model_dir.mkdir(parents=True, exist_ok=True)
-    save_vocab(vocab, model_dir / "vocab.json")
-    save_file(
-        {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}, model_dir / "model.safetensors"
-    )
-    config = {"model": model.config.to_dict(), "labels": list(LABELS), **extra}
-    atomic_write_text(model_dir / "config.json", json.dumps(config, indent=2) + "\n")
-    return model_dir
+# --- 7. looking at what the model gets wrong -------------------------------------------------------------------
+def confident_mistakes(reviews: list[str], labels: np.ndarray, probs: np.ndarray, n: int = 10) -> pd.DataFrame:
+    """The `n` test reviews the model is most sure about and gets wrong (first 300 characters)."""
+    wrong = np.flatnonzero((probs > 0.5) != labels)
+    order = wrong[np.argsort(-np.abs(probs[wrong] - 0.5), kind="stable")][:n]
+    return pd.DataFrame({
+        "true": [LABELS[labels[i]] for i in order],
+        "P(positive)": [round(float(probs[i]), 4) for i in order],
+        "review": [" ".join(clean_text(reviews[i]).split())[:300] for i in order],
+    })  # fmt: skip
 
 
-# --- the run --------------------------------------------------------------------------------------
-def run(out_dir: Path, fast: bool = False, seed: int = 42) -> dict[str, float | int | str]:
-    """Baseline, Word2Vec, two LSTMs (Word2Vec vs random start), test the one chosen on validation."""
-    out_dir = Path(out_dir)
-    settings = FAST if fast else FULL
-    device = get_device()
+def word_neighbours(vectors, words=("great", "awful", "boring"), n: int = 6) -> pd.DataFrame:
+    """Word2Vec's nearest neighbours of a few sentiment words: a sanity check of the embeddings."""
+    rows = [
+        {"word": w, "nearest": ", ".join(x for x, _ in vectors.most_similar(w, topn=n))} for w in words if w in vectors
+    ]
+    return pd.DataFrame(rows, columns=["word", "nearest"])
+
+
+# --- the run: the same steps as the notebook --------------------------------------------------------------------
+def run(out_dir: Path, fast: bool = False, seed: int = 42) -> Result:
+    """Linear models, Word2Vec, two LSTMs, the ensemble weight; everything chosen on validation, test once."""
+    # Extra code (speed tweak, shared.threads): one torch thread. On a shared 2-core CPU an LSTM runs several
+    # times faster on one thread than on two, and results no longer depend on the machine's core count.
+    with torch_threads(1):
+        return steps(Path(out_dir), FAST if fast else Config(), seed)
+
+
+def steps(out_dir: Path, config: Config, seed: int) -> Result:
+    """The steps of `run`, for a given config."""
     metrics: dict[str, float | int | str] = {}
+    tables: dict[str, pd.DataFrame] = {}
+    times: dict[str, float] = {}
 
-    # 1. Data: official split; validation carved from train; test is touched once, at the end.
-    splits = load_splits(settings, seed)
-    tokens = {name: [tokenize(review) for review in reviews] for name, (reviews, _) in splits.items()}
-    labels = {name: y for name, (_, y) in splits.items()}
-    vocab = build_vocab(tokens["train"], min_freq=settings.min_freq, max_size=settings.vocab_size)
-    ids = {name: to_ids(token_lists, vocab, settings.max_len) for name, token_lists in tokens.items()}
+    # 1. Data; validation by film block; text → tokens → ids with the training vocabulary.
+    splits = load_splits(config, seed)
+    labels = {name: frame["label"].to_numpy() for name, frame in splits.items()}
+    texts = {name: frame["review"].tolist() for name, frame in splits.items()}
+    tokens = {name: [tokenize(review) for review in reviews] for name, reviews in texts.items()}
+    vocab = build_vocab(tokens["train"], min_freq=config.min_freq, max_size=config.vocab_size)
+    ids = {name: to_ids(token_lists, vocab, config.max_len) for name, token_lists in tokens.items()}
     metrics.update(n_train=len(ids["train"]), n_val=len(ids["val"]), n_test=len(ids["test"]), vocab_size=len(vocab))
+    metrics.update(film_block=config.film_block, epochs=config.epochs, max_len=config.max_len)
+    tables["film_order"] = neighbour_overlap(splits["train"], tokens["train"])
 
-    # 2. The strong, honest baseline.
+    # 2. The baseline to beat, then the NB-weighted n-gram model (C chosen on validation for both).
     start = time.perf_counter()
-    baseline, baseline_val, baseline_c = tfidf_baseline(splits["train"], splits["val"], seed)
-    metrics.update(baseline_val_accuracy=baseline_val, baseline_C=baseline_c)
-    metrics["baseline_fit_time_s"] = time.perf_counter() - start
-    print(f"TF-IDF baseline: val acc {baseline_val:.4f} (C={baseline_c})", flush=True)
+    baseline, tables["tfidf_search"] = linear.tfidf_baseline(
+        texts["train"], labels["train"], texts["val"], labels["val"], cs=config.tfidf_cs, seed=seed
+    )
+    times["baseline_fit_time_s"] = time.perf_counter() - start
+    start = time.perf_counter()
+    features = {
+        name: linear.ngram_features(reviews, ngram_range=config.ngram_range, n_features=config.hash_features)
+        for name, reviews in texts.items()
+    }
+    ngram_w, ngram_b, tables["ngram_search"] = linear.fit_nb_logreg(
+        features["train"], labels["train"], features["val"], labels["val"], cs=config.ngram_cs, seed=seed
+    )
+    times["ngram_fit_time_s"] = time.perf_counter() - start
+    p_ngram = {"val": linear.linear_proba(features["val"], ngram_w, ngram_b)}
+    metrics.update(
+        baseline_C=float(baseline.named_steps["logreg"].C),
+        baseline_val_accuracy=tables["tfidf_search"]["val accuracy"].max(),
+        ngram_C=float(tables["ngram_search"].loc[tables["ngram_search"]["val accuracy"].idxmax(), "C"]),
+        ngram_val_accuracy=tables["ngram_search"]["val accuracy"].max(),
+    )
+
+    # How much a random-by-review validation split would flatter: the same n-gram model, same reviews.
+    pooled = pd.concat([splits["train"], splits["val"]], ignore_index=True)
+    pooled_features = sparse.vstack([features["train"], features["val"]]).tocsr()
+    is_val = validation_mask(pooled, config.val_fraction, seed, block=None)
+    _, _, random_table = linear.fit_nb_logreg(
+        pooled_features[~is_val], pooled["label"].to_numpy()[~is_val], pooled_features[is_val],
+        pooled["label"].to_numpy()[is_val], cs=(metrics["ngram_C"],), seed=seed,
+    )  # fmt: skip
+    metrics["ngram_val_accuracy_random_split"] = random_table["val accuracy"].iloc[0]
+    tables["validation_splits"] = pd.DataFrame([
+        {"validation split": "by film block (used)", "reviews": len(ids["val"]),
+         "n-gram model val accuracy": metrics["ngram_val_accuracy"]},
+        {"validation split": "random reviews (for comparison)", "reviews": int(is_val.sum()),
+         "n-gram model val accuracy": metrics["ngram_val_accuracy_random_split"]},
+    ])  # fmt: skip
 
     # 3. Word2Vec on the training reviews.
     start = time.perf_counter()
-    w2v = train_word2vec(tokens["train"], settings, seed)
-    metrics["word2vec_time_s"] = time.perf_counter() - start
+    w2v = train_word2vec(tokens["train"], config, seed)
+    times["word2vec_time_s"] = time.perf_counter() - start
+    tables["neighbours"] = word_neighbours(w2v.wv)
 
-    # 4. Two LSTMs that differ only in where the embeddings start.
-    config = ModelConfig(len(vocab), settings.embed_dim, settings.hidden, max_len=settings.max_len)
+    # 4. Two LSTMs that differ only in where the embeddings start; keep the better one on validation.
+    model_config = ModelConfig(vocab_size=len(vocab), embed_dim=config.embed_dim, hidden=config.hidden,
+                               dropout=config.dropout, max_len=config.max_len)  # fmt: skip
     starts = {"Word2Vec start": embedding_matrix(vocab, w2v.wv, seed), "random start": None}
-    models, histories = {}, {}
+    models, histories = {}, []
     for name, matrix in starts.items():
         torch.manual_seed(seed)
-        model = AttentionLSTM(config).to(device)
+        model = AttentionLSTM(model_config)
         if matrix is not None:
             model.embedding.weight.data.copy_(matrix)
-        histories[name] = train_lstm(
-            model, (ids["train"], labels["train"]), (ids["val"], labels["val"]), settings, seed, name
-        )
+        start = time.perf_counter()
+        history = train_lstm(model, (ids["train"], labels["train"]), (ids["val"], labels["val"]), config, seed, name)
+        times[f"{'w2v' if matrix is not None else 'random'}_lstm_train_time_s"] = time.perf_counter() - start
+        histories.append(history.assign(start=name))
         models[name] = model
-    plot_learning_curves(histories, baseline_val, out_dir)
-    best_val = {name: max(h["val_accuracy"] for h in hist) for name, hist in histories.items()}
-    chosen = max(best_val, key=best_val.get)  # chosen on validation, never on test
-    history = histories[chosen]
-    best_epoch = max(history, key=lambda h: h["val_accuracy"])
-    for name, key in (("Word2Vec start", "w2v"), ("random start", "random")):
-        metrics[f"{key}_val_accuracy"] = best_val[name]
-        metrics[f"{key}_train_time_s"] = histories[name][-1]["elapsed_s"]
-    metrics.update(chosen_start=chosen, best_epoch=int(best_epoch["epoch"]), val_accuracy=best_epoch["val_accuracy"])
-    metrics["lstm_train_time_s"] = history[-1]["elapsed_s"]
-    metrics["time_to_best_epoch_s"] = best_epoch["elapsed_s"]
-    model = models[chosen]
+    tables["history"] = pd.concat(histories, ignore_index=True)[["start", "epoch", "train loss", "val accuracy"]]
+    best_val = tables["history"].groupby("start", sort=False)["val accuracy"].max()
+    chosen = str(best_val.idxmax())  # chosen on validation, never on test
+    lstm = models[chosen]
+    chosen_rows = tables["history"][tables["history"]["start"] == chosen]
+    metrics.update(
+        w2v_val_accuracy=best_val["Word2Vec start"],
+        random_val_accuracy=best_val["random start"],
+        chosen_start=chosen,
+        best_epoch=int(chosen_rows.loc[chosen_rows["val accuracy"].idxmax(), "epoch"]),
+        lstm_val_accuracy=best_val[chosen],
+    )
+    linear_val = {"TF-IDF + logistic regression": metrics["baseline_val_accuracy"],
+                  "NB-weighted 1-3-grams": metrics["ngram_val_accuracy"]}  # fmt: skip
+    figures = [save_figure(plot_learning_curves(tables["history"], linear_val), out_dir, "embeddings_comparison")]
 
-    # 5. The test set, once: the chosen LSTM and the baseline.
-    probs = predict_proba(model, ids["test"], device)
-    predicted = (probs > 0.5).astype(np.int64)
-    n_test, correct = len(predicted), int((predicted == labels["test"]).sum())
-    baseline_correct = int((baseline.predict(splits["test"][0]) == labels["test"]).sum())
-    low, high = proportion_ci(correct, n_test)
-    metrics.update(test_accuracy=correct / n_test, test_accuracy_ci_low=low, test_accuracy_ci_high=high)
-    metrics["baseline_test_accuracy"] = baseline_correct / n_test
-    metrics["lstm_beats_baseline"] = "yes" if correct > baseline_correct else "no"
-    plot_confusion(labels["test"], predicted, out_dir)
+    # 5. How to cut long reviews for the LSTM, then the ensemble weight: both on validation.
+    keep, tables["truncation"] = choose_truncation(lstm, tokens["val"], labels["val"], vocab, config.max_len)
+    metrics["truncation"] = keep
+    p_lstm = {"val": predict_proba(lstm, to_ids(tokens["val"], vocab, config.max_len, keep))}
+    weight, tables["ensemble_weights"] = choose_lstm_weight(
+        p_lstm["val"], p_ngram["val"], labels["val"], config.weight_steps
+    )
+    p_val = weight * p_lstm["val"] + (1 - weight) * p_ngram["val"]
+    metrics.update(lstm_weight=weight, val_accuracy=float(((p_val > 0.5) == labels["val"]).mean()))
+    figures.append(save_figure(plot_ensemble_weight(tables["ensemble_weights"], weight), out_dir, "ensemble_weight"))
+    times["train_time_s"] = sum(times.values())
 
-    # 6. Looking inside: attention over one short test review, confident mistakes, the probe set.
-    short = next(i for i in np.argsort([len(s) for s in ids["test"]]) if len(ids["test"][i]) >= 40)
-    with torch.no_grad():
-        _, weights = model(*batch_tensors(ids["test"], np.array([short]), device))
-    plot_attention(tokens["test"][short][: settings.max_len], weights[0].cpu().numpy(), probs[short], out_dir)
-    examples = describe_examples(model, vocab, splits["test"][0], labels["test"], probs, w2v, settings, device)
-    metrics["probe_accuracy"] = float(np.mean([p["correct"] for p in examples["probes"]]))
-    examples["for"] = {"test_accuracy": metrics["test_accuracy"], "seed": seed, "fast": fast}
-    atomic_write_text(out_dir / EXAMPLES_FILE, json.dumps(examples, indent=2, ensure_ascii=False) + "\n")
-
-    # 7. Save the model and write its card.
-    data_sha = {name: dataset_info(name).sha256 for name in ("imdb_train", "imdb_test")}
-    save_model(model, vocab, out_dir, {"seed": seed, "fast": fast, "data_sha256": data_sha, "metrics": metrics})
-    write_model_card(out_dir, metrics, settings)
-    return metrics
-
-
-def describe_examples(model, vocab, reviews, labels, probs, w2v, settings, device) -> dict[str, Any]:
-    """The ten most confident test mistakes, the probe answers and Word2Vec neighbours, for the README."""
-    wrong = np.flatnonzero((probs > 0.5) != labels)
-    confidence = np.abs(probs[wrong] - 0.5)
-    mistakes = [
-        {
-            "review": " ".join(clean_text(reviews[i]).split())[:300],
-            "true": LABELS[labels[i]],
-            "p_positive": round(float(probs[i]), 4),
-        }
-        for i in wrong[np.argsort(-confidence, kind="stable")][:10]
-    ]
-    probe_ids = to_ids([tokenize(text) for _, text, _ in PROBES], vocab, settings.max_len)
-    probe_probs = predict_proba(model, probe_ids, device)
-    probes = [
-        {
-            "kind": kind,
-            "text": text,
-            "expected": want,
-            "p_positive": round(float(p), 4),
-            "correct": bool((p > 0.5) == (want == "positive")),
-        }
-        for (kind, text, want), p in zip(PROBES, probe_probs, strict=True)
-    ]
-    neighbours = {
-        word: [w for w, _ in w2v.wv.most_similar(word, topn=6)]
-        for word in ("great", "awful", "boring")
-        if word in w2v.wv
+    # 6. The test set, once: every model in the table is scored on it exactly once, after all choices.
+    y = labels["test"]
+    p_lstm["test"] = predict_proba(lstm, to_ids(tokens["test"], vocab, config.max_len, keep))
+    p_ngram["test"] = linear.linear_proba(features["test"], ngram_w, ngram_b)
+    p_test = weight * p_lstm["test"] + (1 - weight) * p_ngram["test"]
+    predicted = {
+        "shipped": (p_test > 0.5).astype(np.int64),
+        "lstm": (p_lstm["test"] > 0.5).astype(np.int64),
+        "ngram": (p_ngram["test"] > 0.5).astype(np.int64),
+        "baseline": np.asarray(baseline.predict(texts["test"]), dtype=np.int64),
     }
-    return {"mistakes": mistakes, "probes": probes, "neighbours": neighbours}
-
-
-def write_model_card(out_dir: Path, metrics: dict[str, Any], settings: Settings) -> Path:
-    rows = [
-        {"model": "bi-LSTM + attention (this card)", "val accuracy": metrics["val_accuracy"],
-         "test accuracy": metrics["test_accuracy"]},
-        {"model": "TF-IDF 1-2-grams + logistic regression", "val accuracy": metrics["baseline_val_accuracy"],
-         "test accuracy": metrics["baseline_test_accuracy"]},
-    ]  # fmt: skip
-    low, high = metrics["test_accuracy_ci_low"], metrics["test_accuracy_ci_high"]
-    ci = f"95% Wilson interval for the LSTM's test accuracy: {low:.4f}-{high:.4f}."
-    return render_model_card(
-        out_dir,
-        title="IMDB sentiment bi-LSTM with attention (week 11)",
-        metrics=markdown_table(rows) + f"\n\n{ci} Training time: {metrics['lstm_train_time_s']:.0f} s.",
-        hardware=hardware_summary(),
-        model_details=(
-            f"Embedding ({metrics['vocab_size']} words x {settings.embed_dim}, start: {metrics['chosen_start']}) → "
-            f"bidirectional LSTM ({settings.hidden} units per direction) → attention pooling over real tokens → "
-            f"linear → sigmoid. Trained with AdamW and binary cross-entropy, epoch {metrics['best_epoch']} kept "
-            f"(chosen on validation). Reviews truncated to {settings.max_len} tokens. Files: `model/` "
-            "(vocab.json, model.safetensors, config.json); load with `week11_lstm_imdb.inference.load_model()`."
-        ),
-        intended_use=(
-            "Teaching: how recurrent models and word embeddings handle text, and how they compare with a linear "
-            "baseline. Classifying the overall polarity of English movie reviews. Not for decisions about "
-            "people, not for monitoring employees, citizens or social-media users (surveillance), not for other "
-            "domains (product reviews, clinical notes, tweets) without new evaluation."
-        ),
-        factors=(
-            "Review length (reviews past the truncation length lose their end, often where the verdict is), "
-            "negation and sarcasm, vocabulary outside the 30k training words, dialect and non-native English."
-        ),
-        evaluation_data=(
-            f"The official IMDB test split (Maas et al. 2011): {metrics['n_test']} reviews, balanced "
-            "positive/negative, films disjoint from the training films. Used once, after all choices were made."
-        ),
-        training_data=(
-            f"The official IMDB training split: {metrics['n_train']} reviews for training and {metrics['n_val']} "
-            "(stratified, seeded) for validation. Ratings <= 4 are negative, >= 7 positive; neutral reviews "
-            "are absent, so the model has never seen a lukewarm review."
-        ),
-        ethical_considerations=(
-            "Sentiment models misread sarcasm and irony and can score dialects (e.g. African-American English) "
-            "or identity terms as more negative than the same content in standard written English. The data "
-            "set is balanced and has no neutral class: real text is mostly neutral and often skewed, so the "
-            "accuracy here overstates what a user will see. Movie-review language does not transfer to other "
-            "domains. Do not use it to profile or watch people."
-        ),
-        caveats=(
-            "Probabilities are not calibrated. A strong TF-IDF + logistic regression baseline is about as "
-            "accurate and far cheaper; see the README for whether the LSTM beats it. Check the probe set and "
-            "the confident mistakes in the README before trusting a prediction."
-        ),
-    )
-
-
-def report(metrics: dict[str, Any]) -> str:
-    """Markdown for the README: both models, the verdict, accuracy vs time, mistakes and probes."""
-    rows = []
-    for start, key in (("Word2Vec", "w2v"), ("random", "random")):
-        kept = metrics["chosen_start"] == f"{start} start"
-        rows.append({
-            "model": f"bi-LSTM + attention, {start} start{' (kept)' if kept else ''}",
-            "val accuracy": metrics[f"{key}_val_accuracy"],
-            "test accuracy": metrics["test_accuracy"] if kept else "not run",
-            "training time (s)": round(metrics[f"{key}_train_time_s"]),
-        })  # fmt: skip
-    rows.append(
-        {
-            "model": "TF-IDF 1-2-grams + logistic regression",
-            "val accuracy": metrics["baseline_val_accuracy"],
-            "test accuracy": metrics["baseline_test_accuracy"],
-            "training time (s)": round(metrics["baseline_fit_time_s"]),
-        }
-    )
-    beats = metrics["lstm_beats_baseline"] == "yes"
-    diff = 100 * (metrics["test_accuracy"] - metrics["baseline_test_accuracy"])
-    lines = [
-        markdown_table(rows),
-        "",
-        f"**Does the LSTM beat the TF-IDF baseline? {'Yes' if beats else 'No'}** — on the test set it is "
-        f"{abs(diff):.2f} percentage points {'above' if diff >= 0 else 'below'} it "
-        f"(LSTM 95% interval {metrics['test_accuracy_ci_low']:.4f}-{metrics['test_accuracy_ci_high']:.4f}, "
-        f"n = {metrics['n_test']}). The model kept is the {metrics['chosen_start']} one (better on validation), "
-        f"at epoch {metrics['best_epoch']}, reached after {metrics['time_to_best_epoch_s']:.0f} s of training; "
-        f"Word2Vec itself took {metrics['word2vec_time_s']:.0f} s. Accuracy against wall time: "
-        "`figures/embeddings_comparison.png`. Only the chosen model and the baseline saw the test set.",
-    ]
-    examples = _read_examples(metrics)
-    if examples:
-        lines += ["", "Ten most confident mistakes on the test set (first 300 characters):", ""]
-        lines.append(
-            markdown_table(
-                [
-                    {"true": m["true"], "P(positive)": m["p_positive"], "review": m["review"]}
-                    for m in examples["mistakes"]
-                ]
-            )
+    metrics.update(accuracy_with_ci(predicted["shipped"], y, "test_accuracy"))
+    for key in ("lstm", "ngram", "baseline"):
+        metrics.update(accuracy_with_ci(predicted[key], y, f"{key}_test_accuracy"))
+    metrics.update(paired_gain(predicted["shipped"], predicted["baseline"], y))
+    tables["models"] = pd.DataFrame([
+        {"model": name, "val accuracy": metrics[val_key], "test accuracy": metrics[key],
+         "95% CI": f"{metrics[key + '_ci_low']:.4f}-{metrics[key + '_ci_high']:.4f}"}
+        for name, val_key, key in (
+            (f"shipped: {weight:.2f} × LSTM + {1 - weight:.2f} × n-gram model", "val_accuracy", "test_accuracy"),
+            (f"bi-LSTM + attention ({chosen})", "lstm_val_accuracy", "lstm_test_accuracy"),
+            ("NB-weighted 1-3-gram logistic regression", "ngram_val_accuracy", "ngram_test_accuracy"),
+            ("TF-IDF 1-2-gram logistic regression (baseline)", "baseline_val_accuracy", "baseline_test_accuracy"),
         )
-        lines += ["", f"Hand-written probe set ({metrics['probe_accuracy']:.0%} right):", ""]
-        lines.append(markdown_table([
-            {"kind": p["kind"], "sentence": p["text"], "expected": p["expected"], "P(positive)": p["p_positive"],
-             "right?": "yes" if p["correct"] else "**no**"} for p in examples["probes"]
-        ]))  # fmt: skip
-        if examples["neighbours"]:
-            near = "; ".join(f"*{w}*: {', '.join(n)}" for w, n in examples["neighbours"].items())
-            lines += ["", f"Word2Vec nearest neighbours (trained on the training reviews): {near}."]
-    return "\n".join(lines)
+    ])  # fmt: skip
+    figures.append(save_figure(plot_confusion(y, predicted["shipped"]), out_dir, "confusion_matrix"))
+
+    # 7. Looking inside: attention over one short test review, confident mistakes, the probe set.
+    short = next(i for i in np.argsort([len(s) for s in ids["test"]], kind="stable") if len(ids["test"][i]) >= 40)
+    with torch.no_grad():
+        _, attention = lstm.eval()(*batch_tensors(ids["test"], np.array([short])))
+    fig = plot_attention(tokens["test"][short][: config.max_len], attention[0].numpy(), p_lstm["test"][short])
+    figures.append(save_figure(fig, out_dir, "attention"))
+    tables["mistakes"] = confident_mistakes(texts["test"], y, p_test)
+
+    # 8. Save the shipped model (one safetensors file + its JSON sidecar) and answer the probes with it.
+    ensemble = SentimentEnsemble(model_config, n_features=config.hash_features, lstm_weight=weight)
+    ensemble.lstm.load_state_dict(lstm.state_dict())
+    ensemble.ngram_weights.copy_(torch.from_numpy(ngram_w.astype(np.float32)))
+    ensemble.ngram_bias.fill_(ngram_b)
+    model_path = save_torch(
+        ensemble, out_dir / "model" / "model.safetensors", seed=seed, datasets=DATASETS,
+        config={"lstm": model_config.to_dict(), "n_features": config.hash_features,
+                "ngram_range": list(config.ngram_range), "lstm_weight": weight, "truncation": keep},
+        vocab=vocab, labels=list(LABELS), training=asdict(config),
+        metrics={k: v for k, v in metrics.items() if k.startswith(("test_accuracy", "val_accuracy"))},
+    )  # fmt: skip
+    tables["probes"] = probe_table(model_path)
+    metrics["probe_accuracy"] = float(tables["probes"]["right?"].eq("yes").mean())
+    metrics.update(times)
+    return Result(metrics=metrics, tables=tables, figures=figures)
 
 
-def _read_examples(metrics: dict[str, Any]) -> dict[str, Any] | None:
-    """The examples file of the run that produced `metrics` (the runner passes report only the metrics)."""
-    path = outputs_dir(WEEK) / EXAMPLES_FILE
-    if not path.is_file():
-        return None
-    examples = json.loads(path.read_text(encoding="utf-8"))
-    return examples if examples.get("for", {}).get("test_accuracy") == metrics["test_accuracy"] else None
+def probe_table(model_path: Path) -> pd.DataFrame:
+    """The shipped model (loaded back from disk, as a user would) on the hand-written probe sentences."""
+    from week11_lstm_imdb.inference import load_model, predict_proba_texts
+
+    model = load_model(model_path)
+    probs = predict_proba_texts(model, [text for _, text, _ in PROBES])
+    return pd.DataFrame([
+        {"kind": kind, "sentence": text, "expected": want, "P(positive)": round(float(p), 4),
+         "right?": "yes" if (p > 0.5) == (want == "positive") else "**no**"}
+        for (kind, text, want), p in zip(PROBES, probs, strict=True)
+    ])  # fmt: skip

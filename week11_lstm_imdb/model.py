@@ -1,4 +1,4 @@
-"""The network: embedding → bidirectional LSTM → attention pooling over real tokens → one logit.
+"""The networks: embedding → bidirectional LSTM → attention pooling → one logit, and the shipped ensemble.
 
 Only the architecture lives here (no training code), so `inference.py` can rebuild it from a config.
 """
@@ -11,13 +11,13 @@ import torch
 from torch import nn
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ModelConfig:
-    vocab_size: int
-    embed_dim: int = 100
-    hidden: int = 128
-    dropout: float = 0.4
-    max_len: int = 400
+    vocab_size: int  # rows of the embedding: the training vocabulary, <pad> and <unk> included
+    embed_dim: int = 100  # size of a word vector (Word2Vec is trained at the same size)
+    hidden: int = 128  # LSTM units per direction
+    dropout: float = 0.4  # on the embeddings and on the pooled vector
+    max_len: int = 400  # longer reviews are cut to this many tokens (head + tail, see text.truncate)
 
     def to_dict(self) -> dict[str, int | float]:
         return asdict(self)
@@ -47,3 +47,18 @@ class AttentionLSTM(nn.Module):
         weights = torch.softmax(scores, dim=1)  # sums to 1 over the real tokens of each review
         pooled = torch.bmm(weights.unsqueeze(1), states).squeeze(1)
         return self.out(self.dropout(pooled)).squeeze(-1), weights
+
+
+class SentimentEnsemble(nn.Module):
+    """What ships: the LSTM plus the NB-weighted n-gram model, P = w·P_lstm + (1 − w)·P_ngram.
+
+    A module only so that one safetensors file holds everything: the LSTM's weights, the n-gram weight
+    vector and bias (buffers), and `lstm_weight` w, chosen on validation. `inference.py` does the scoring.
+    """
+
+    def __init__(self, lstm: ModelConfig, *, n_features: int, lstm_weight: float) -> None:
+        super().__init__()
+        self.lstm = AttentionLSTM(lstm)
+        self.lstm_weight = lstm_weight
+        self.register_buffer("ngram_weights", torch.zeros(n_features, dtype=torch.float32))
+        self.register_buffer("ngram_bias", torch.zeros(1, dtype=torch.float32))

@@ -13,10 +13,8 @@ from week11_lstm_imdb.text import (
     build_vocab,
     clean_text,
     encode,
-    load_vocab,
     numericalize,
     pad_batch,
-    save_vocab,
     tokenize,
     truncate,
 )
@@ -45,6 +43,8 @@ def test_numericalize_truncate_and_encode_map_unknown_words_to_unk():
     assert truncate([5, 6, 7], 3) == [5, 6, 7]  # short enough: untouched
     # too long: a quarter from the start, the rest from the end (where the verdict usually is)
     assert truncate(list(range(20)), 8) == [0, 1, 14, 15, 16, 17, 18, 19]
+    assert truncate(list(range(20)), 8, keep="head") == list(range(8))
+    assert truncate(list(range(20)), 8, keep="tail") == list(range(12, 20))
     assert encode("Good<br />film, bad film", index, max_len=3) == [3, UNK_ID, 3]  # "film bad film"
 
 
@@ -52,12 +52,6 @@ def test_pad_batch_pads_right_and_masks_real_tokens_only():
     ids, mask = pad_batch([[5, 6, 7], [8], []])
     assert ids == [[5, 6, 7], [8, PAD_ID, PAD_ID], [UNK_ID, PAD_ID, PAD_ID]]
     assert mask == [[True] * 3, [True, False, False], [True, False, False]]
-
-
-def test_vocab_round_trip(tmp_path):
-    vocab = [PAD, UNK, "ça", "va"]
-    save_vocab(vocab, tmp_path / "v.json")
-    assert load_vocab(tmp_path / "v.json") == {PAD: 0, UNK: 1, "ça": 2, "va": 3}
 
 
 def test_attention_gives_padding_zero_weight_and_sums_to_one():
