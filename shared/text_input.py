@@ -15,7 +15,7 @@ def check_texts(texts: str | Iterable[str], *, max_chars: int, max_texts: int | 
     """Return `texts` as a list of non-empty strings, or raise DataError naming the first bad one.
 
     A single string is one text. Rejected: None, non-strings, empty or whitespace-only texts, texts longer
-    than `max_chars`, an empty batch, more than `max_texts` texts.
+    than `max_chars`, texts that are not valid UTF-8, an empty batch, more than `max_texts` texts.
     """
     if isinstance(texts, str):
         texts = [texts]
@@ -33,4 +33,8 @@ def check_texts(texts: str | Iterable[str], *, max_chars: int, max_texts: int | 
             raise DataError(f"text {number} is empty")
         if len(text) > max_chars:
             raise DataError(f"text {number} has {len(text):,} characters; the limit is {max_chars:,}")
+        try:  # a non-UTF-8 command-line argument arrives as lone surrogates, which tokenizers reject with a TypeError
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise DataError(f"text {number} is not valid UTF-8 text (it holds undecodable bytes)") from None
     return texts

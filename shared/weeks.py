@@ -52,11 +52,15 @@ WEEKS: list[Week] = [
          ("sst2_train", "sst2_dev")),
     Week("week13", "week13_mlflow_dvc", "wine_mlops", "Experiment tracking and data versioning (wine quality)",
          ("wine_red", "wine_white")),
-    Week("week14", "week14_fastapi_docker", "benchmark", "Sentiment API: FastAPI, load-tested, containerised", ("sst2_dev",)),
+    Week("week14", "week14_fastapi_docker", "benchmark", "Sentiment API: FastAPI, load-tested, containerised",
+         ("sst2_dev",)),
+    Week("week15", "week15_monitoring_ci", "monitoring", "Monitoring: logs, drift, alerts and CI",
+         ("wine_red", "wine_white", "sst2_train", "sst2_dev", "imdb_test")),
     Week("c1", "capstones.c1_melanoma_eda", "melanoma_report", "Capstone 1: melanoma metadata report",
          ("melanoma_metadata",)),
     Week("c2", "capstones.c2_spaceship_titanic", "spaceship", "Capstone 2: Spaceship Titanic entry",
          ("spaceship_titanic",)),
+    Week("c4", "capstones.c4_interview", "interview", "Capstone 4: interview readiness", ("wine_white",)),
 ]  # fmt: skip
 
 

@@ -124,7 +124,8 @@ def test_every_model_card_template_has_every_section():
 def test_text_input_contract_names_the_bad_text():
     assert check_texts("good", max_chars=10) == ["good"]
     for bad, message in [(None, "got NoneType"), (5, "got int"), ([], "no texts"), (["ok", " "], "text 2 is empty"),
-                         (["ok", 3], "text 2 is a int"), (["x" * 11], "text 1 has 11 characters")]:  # fmt: skip
+                         (["ok", 3], "text 2 is a int"), (["x" * 11], "text 1 has 11 characters"),
+                         (["caf\udce9"], "text 1 is not valid UTF-8")]:  # fmt: skip
         with pytest.raises(DataError, match=message):
             check_texts(bad, max_chars=10)
     with pytest.raises(DataError, match="at most 2"):

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+import pandas as pd
 
 GROUPS: dict[str, list[str]] = {
     "names": ["Emily", "Greg", "Lakisha", "Jamal", "Mohammed", "Wei", "Priya", "José"],
@@ -63,8 +64,8 @@ def fill(template: str, terms: Sequence[str]) -> list[str]:
     return [template.format(x=t[0].upper() + t[1:] if template.startswith("{x}") else t) for t in terms]
 
 
-def counterfactual_probe(positive_proba: Callable[[list[str]], np.ndarray]) -> dict:
-    """Score every filled template; return per-group spreads and the worst examples.
+def counterfactual_probe(positive_proba: Callable[[list[str]], np.ndarray]) -> pd.DataFrame:
+    """Score every filled template: one row per template with the spread of P(positive) across the terms.
 
     `positive_proba(texts) -> P(positive)` is all it needs, so it runs on any model (even a tiny
     random one in the tests).
@@ -77,29 +78,17 @@ def counterfactual_probe(positive_proba: Callable[[list[str]], np.ndarray]) -> d
         for template, p in zip(templates, probs, strict=True):
             lo, hi = int(p.argmin()), int(p.argmax())
             rows.append(
-                {
-                    "group": group,
-                    "template": template,
-                    "spread": float(p.max() - p.min()),
-                    "flips": bool((p >= 0.5).any() and (p < 0.5).any()),
-                    "lowest": (terms[lo], float(p[lo])),
-                    "highest": (terms[hi], float(p[hi])),
-                }
-            )
-    spreads = np.array([r["spread"] for r in rows])
-    summary = {
-        group: {
-            "mean_spread": float(np.mean([r["spread"] for r in rows if r["group"] == group])),
-            "max_spread": float(np.max([r["spread"] for r in rows if r["group"] == group])),
-            "flip_rate": float(np.mean([r["flips"] for r in rows if r["group"] == group])),
-        }
-        for group in TEMPLATES
-    }
-    return {
-        "mean_spread": float(spreads.mean()),
-        "max_spread": float(spreads.max()),
-        "flip_rate": float(np.mean([r["flips"] for r in rows])),
-        "groups": summary,
-        "worst": sorted(rows, key=lambda r: r["spread"], reverse=True)[:5],
-        "n_sentences": int(sum(len(t) * len(GROUPS[g]) for g, t in TEMPLATES.items())),
-    }
+                {"group": group, "template": template, "spread": float(p.max() - p.min()),
+                 "label_flips": bool((p >= 0.5).any() and (p < 0.5).any()),
+                 "lowest": f"{terms[lo]}: {p[lo]:.3f}", "highest": f"{terms[hi]}: {p[hi]:.3f}"}
+            )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def by_group(probe: pd.DataFrame) -> pd.DataFrame:
+    """Mean and worst spread, and the share of templates whose label flips, per group of terms."""
+    return (
+        probe.groupby("group", sort=False)
+        .agg(mean_spread=("spread", "mean"), worst_spread=("spread", "max"), flip_rate=("label_flips", "mean"))
+        .reset_index()
+    )

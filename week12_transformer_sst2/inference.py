@@ -1,104 +1,107 @@
-"""Load the saved week 12 model and classify sentences.
+"""Load the saved week 12 model and classify sentences: no training code, no data set.
 
-This module imports no training code on purpose: week 14 serves the model through `load_model()` /
-`predict()`, and a server should not need the data set or the training loop to answer a request.
-The model folder is whatever `save_pretrained` wrote (safetensors weights + tokenizer files).
+    from week12_transformer_sst2.inference import load_model, predict
+    model = load_model()                                     # outputs/week12_transformer_sst2/model/
+    predict(model, ["A gripping, funny film.", "Two hours I will never get back."])
+    # [('positive', 0.99...), ('negative', 0.99...)]: (label, probability of that label) per text
+
+Week 14 serves these two functions. The model folder holds `model.safetensors` (the weights, no pickle),
+`model.json` (its sidecar: the transformer config that rebuilds the network, labels, seed, versions, data
+hashes; `shared.torch_io`) and the tokenizer's files.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from shared.errors import RoadmapError
-from shared.results import outputs_dir
+from shared.paths import outputs_dir
+from shared.text_input import check_texts
+from shared.torch_io import load_torch
 
-DEFAULT_MODEL_DIR = outputs_dir("week12_transformer_sst2") / "model"
-MAX_LENGTH = 128
-MAX_TEXT_CHARS = 5_000  # a sentence classifier; longer input is almost certainly a mistake
-
-
-def check_texts(texts: str | Sequence[str]) -> list[str]:
-    """Accept one string or a list of strings; reject what the model cannot meaningfully classify."""
-    if isinstance(texts, str):
-        texts = [texts]
-    texts = list(texts)
-    if not texts:
-        raise RoadmapError("no text given: pass at least one sentence to classify")
-    for i, text in enumerate(texts, start=1):
-        if not isinstance(text, str):
-            raise RoadmapError(f"text {i} is a {type(text).__name__}, not a string")
-        if not text.strip():
-            raise RoadmapError(f"text {i} is empty: pass a sentence such as 'a gripping, funny film'")
-        if len(text) > MAX_TEXT_CHARS:
-            raise RoadmapError(
-                f"text {i} has {len(text)} characters; this model classifies sentences (<= {MAX_TEXT_CHARS})"
-            )
-    return texts
+MAX_CHARS = 5_000  # a sentence classifier: longer input is almost certainly a mistake
+MAX_TOKENS = 128  # the tokenizer truncates beyond this (SST-2 sentences are at most ~70 tokens)
 
 
+@dataclass
 class SentimentModel:
-    """A fine-tuned sequence classifier and its tokenizer, ready to score sentences."""
+    """A sequence classifier and its tokenizer: everything needed to score sentences."""
 
-    def __init__(self, model, tokenizer):
-        self.model = model.eval()
-        self.tokenizer = tokenizer
-        self.positive_index = int(model.config.label2id.get("positive", 1))
+    network: Any  # a transformers *ForSequenceClassification model
+    tokenizer: Any
+    labels: list[str] = field(default_factory=lambda: ["negative", "positive"])
 
-    def positive_proba(self, texts: str | Sequence[str], batch_size: int = 64) -> np.ndarray:
-        """P(positive) for each text. Shortest texts are batched together to keep padding small."""
-        import torch
 
-        texts = check_texts(texts)
-        device = next(self.model.parameters()).device
-        order = np.argsort([len(t) for t in texts], kind="stable")
-        probs = np.zeros(len(texts))
-        with torch.inference_mode():
-            for start in range(0, len(texts), batch_size):
-                idx = order[start : start + batch_size]
-                batch = self.tokenizer(
-                    [texts[i] for i in idx], padding=True, truncation=True, max_length=MAX_LENGTH, return_tensors="pt"
-                ).to(device)
-                logits = self.model(**batch).logits.float()
-                probs[idx] = logits.softmax(-1)[:, self.positive_index].cpu().numpy()
-        return probs
+def default_model_dir() -> Path:
+    return outputs_dir("week12_transformer_sst2") / "model"
 
-    def predict(self, texts: str | Sequence[str]) -> list[tuple[str, float]]:
-        """(label, probability of that label) for each text."""
-        return [("positive", float(p)) if p >= 0.5 else ("negative", float(1 - p)) for p in self.positive_proba(texts)]
+
+def build(config: dict):
+    """The (untrained) network a sidecar's `config` describes: a transformers config as a dict."""
+    from transformers import AutoConfig, AutoModelForSequenceClassification
+
+    config = dict(config)
+    model_type = config.pop("model_type", None)
+    if not isinstance(model_type, str):
+        raise ValueError("the config names no model_type")
+    return AutoModelForSequenceClassification.from_config(AutoConfig.for_model(model_type, **config))
 
 
 def load_model(path: Path | str | None = None) -> SentimentModel:
-    """Load a folder written by `save_pretrained` (default: the full run's `outputs/.../model`)."""
-    from shared.device import get_device
+    """The model saved by a run: its folder, or the `model.safetensors` in it (default: the full run's).
 
-    path = Path(path) if path else DEFAULT_MODEL_DIR
-    if not (path / "config.json").is_file():
+    Missing, truncated or mismatched files end in a RoadmapError that says what to do (exit code 2 on the
+    command line), never a library traceback.
+    """
+    folder = Path(path) if path is not None else default_model_dir()
+    if folder.suffix == ".safetensors":
+        folder = folder.parent
+    weights = folder / "model.safetensors"
+    if not weights.is_file():
         raise RoadmapError(
-            f"no trained model in {path}: train one with `roadmap run week12` (or `--fast` for a quick one, "
-            "then pass --model-dir outputs/week12_transformer_sst2-fast/model)"
+            f"no trained model in {folder}. Train one with `roadmap run week12` (or `roadmap run week12 --fast` "
+            "and pass --model-dir outputs/week12_transformer_sst2-fast/model)."
         )
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    network, sidecar = load_torch(weights, build)
+    labels = sidecar.get("labels")
+    if not (isinstance(labels, list) and len(labels) == 2 and all(isinstance(x, str) for x in labels)):
+        raise RoadmapError(f"{folder}: its sidecar has no two labels; retrain to rewrite it")
+    from transformers import AutoTokenizer
 
     try:
-        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        model = AutoModelForSequenceClassification.from_pretrained(path, local_files_only=True)
-    except (OSError, ValueError) as exc:
-        raise RoadmapError(
-            f"{path} is not a readable model folder ({exc}); retrain or point to another folder"
-        ) from None
-    return SentimentModel(model.to(get_device()), tokenizer)
+        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+    except Exception as exc:  # noqa: BLE001 - tokenizers raises bare Exceptions for damaged files
+        raise RoadmapError(f"{folder}: the tokenizer files are missing or damaged ({exc}); retrain") from None
+    return SentimentModel(network, tokenizer, labels)
 
 
-@functools.lru_cache(maxsize=2)
-def _cached(path: str | None) -> SentimentModel:
-    return load_model(path)
+def positive_proba(model: SentimentModel, texts: str | list[str], batch_size: int = 64) -> np.ndarray:
+    """P(positive) for each text. Similar lengths are batched together so padding stays small.
+
+    The padding mask makes each text's score independent of the others in its batch (a test checks it).
+    """
+    import torch
+
+    texts = check_texts(texts, max_chars=MAX_CHARS)
+    network = model.network.eval()
+    order = np.argsort([len(t) for t in texts], kind="stable")
+    probs = np.zeros(len(texts))
+    with torch.inference_mode():
+        for start in range(0, len(texts), batch_size):
+            idx = order[start : start + batch_size]
+            batch = model.tokenizer(
+                [texts[i] for i in idx], padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
+            ).to(next(network.parameters()).device)
+            batch.pop("token_type_ids", None)  # one sentence: all zeros; DistilBERT has none
+            probs[idx] = network(**batch).logits.float().softmax(-1)[:, 1].cpu().numpy()
+    return probs
 
 
-def predict(texts: str | Sequence[str], model_dir: Path | str | None = None) -> list[tuple[str, float]]:
-    """Classify texts with the saved model (loaded once per folder and kept for later calls)."""
-    texts = check_texts(texts)  # fail on bad input before paying for the model load
-    return _cached(str(model_dir) if model_dir else None).predict(texts)
+def predict(model: SentimentModel, texts: str | list[str]) -> list[tuple[str, float]]:
+    """[(label, probability of that label), ...], one per text (a single string is one text)."""
+    negative, positive = model.labels
+    return [(positive, float(p)) if p >= 0.5 else (negative, float(1 - p)) for p in positive_proba(model, texts)]

