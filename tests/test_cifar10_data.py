@@ -65,13 +65,29 @@ def test_jpeg_archive_decodes_to_uint8_arrays_with_labels(tmp_path):
 
 
 def test_python_archive_keeps_the_official_channel_order(tmp_path):
-    arrays = cifar10.decode_python_archive(make_python_archive(tmp_path / "p.tar.gz"))
+    path = make_python_archive(tmp_path / "p.tar.gz")
+    arrays = cifar10.decode_python_archive(path, file_hash(path, "sha256"))
     assert arrays["x_train"].shape == (10, 32, 32, 3) and arrays["x_test"].shape == (2, 32, 32, 3)
     assert arrays["y_train"].tolist() == [1, 9] * 5
     with tarfile.open(tmp_path / "p.tar.gz") as archive:
         first = pickle.load(archive.extractfile("cifar-10-batches-py/data_batch_1"))[b"data"][0]
     # pixel (row 0, col 1): red at index 1, green at 1024 + 1, blue at 2048 + 1
     assert arrays["x_train"][0, 0, 1].tolist() == [first[1], first[1025], first[2049]]
+
+
+@pytest.mark.parametrize("expected", [None, "", "0" * 64])
+def test_the_official_archive_is_never_unpickled_without_a_matching_sha256(tmp_path, monkeypatch, expected):
+    path = make_python_archive(tmp_path / "p.tar.gz")
+    monkeypatch.setattr(cifar10.pickle, "load", lambda *a, **k: pytest.fail("unpickled an unverified file"))
+    with pytest.raises(DataError, match="sha256"):
+        cifar10.decode_python_archive(path, expected)
+
+
+OFFICIAL_SHA256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"  # 170,498,071 bytes
+
+
+def test_the_registry_pins_the_official_archive_by_sha256():
+    assert registry.DATASETS["cifar10_python"].sha256 == OFFICIAL_SHA256
 
 
 def test_a_non_image_member_is_a_clear_data_error(tmp_path):
@@ -96,9 +112,8 @@ def data_dirs(tmp_path, monkeypatch):
     def place(form: str, maker) -> Path:
         ds = registry.DATASETS[form]
         path = maker(tmp_path / "data" / ds.path)
-        field = "md5" if ds.md5 else "sha256"
-        digest = file_hash(path, field)
-        monkeypatch.setitem(registry.DATASETS, form, dataclasses.replace(ds, **{field: digest}))
+        digest = file_hash(path, "sha256")
+        monkeypatch.setitem(registry.DATASETS, form, dataclasses.replace(ds, sha256=digest, md5=None))
         return path
 
     return place
