@@ -34,7 +34,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 notebooks: $(STAMP)
-	$(PY) -m pytest tests/test_notebooks.py -q
+	$(PY) -m pytest tests/test_notebooks.py -m notebook -q $(PYTEST_ARGS)
 
 clean:
 	rm -rf outputs .pytest_cache .ruff_cache

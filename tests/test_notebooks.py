@@ -1,4 +1,8 @@
-"""Every unit has a teaching notebook, committed without outputs, that runs top to bottom in fast mode."""
+"""Every unit has a teaching notebook, committed without outputs, that runs top to bottom in fast mode.
+
+Executing them takes minutes, so it carries the `notebook` marker: `make notebooks` runs it (CI runs that right
+after `make test`); the structural checks run in every `make test`.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ def test_notebook_is_committed_without_outputs_and_teaches(path):
     )
 
 
+@pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(REPO_ROOT).as_posix())
 def test_notebook_executes_in_fast_mode(path, tmp_path, monkeypatch):
     monkeypatch.setenv("ROADMAP_FAST", "1")
