@@ -29,10 +29,11 @@ import pandas as pd
 from shared.data import load_sst2
 from shared.plotting import save_figure, subplots
 from shared.result import Result
+from shared.servers import serve
 from shared.stats import proportion_ci
 from shared.targets import Target
 from week14_fastapi_docker import demo_model, loadgen
-from week14_fastapi_docker.servers import serve, uvicorn_command
+from week14_fastapi_docker.servers import uvicorn_command
 
 TARGETS = [
     Target("int8_accuracy_drop", "<=", 0.005, "issue 15: quantised model within 0.5 point of fp32 on dev"),
@@ -179,9 +180,8 @@ def load_test(variant: Variant, model_dir: Path, texts: list[str], config: Confi
         "PYTHONUNBUFFERED": "1",
     }
     rows = []
-    with serve(
-        uvicorn_command("{port}", workers=variant.workers), env=env, log=log, ready_times=4 * variant.workers
-    ) as base_url:
+    command = uvicorn_command("{port}", workers=variant.workers)
+    with serve(command, env=env, log=log, health="/ready", timeout=180, ready_times=4 * variant.workers) as base_url:
         url = base_url + "/predict"
         loadgen.warm_up(url, texts, config.warmup_s)
         # Saturation first: a closed loop never has more than its clients in flight, so it leaves no backlog,

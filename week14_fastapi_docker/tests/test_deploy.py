@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from shared.paths import REPO_ROOT
+from shared.servers import free_port, stop, wait_for_http
 from week14_fastapi_docker import loadgen
-from week14_fastapi_docker.servers import free_port, stop, wait_until_ok
 
 FOLDER = REPO_ROOT / "week14_fastapi_docker"
 DOCKERFILE = FOLDER / "Dockerfile"
@@ -109,8 +109,8 @@ def cmd_server(model_dir, tmp_path_factory):
             command, cwd=REPO_ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        wait_until_ok(f"http://127.0.0.1:{port}/health", timeout=180, process=process, log=log)
-        wait_until_ok(f"http://127.0.0.1:{port}/ready", timeout=120, process=process, log=log)
+        wait_for_http(f"http://127.0.0.1:{port}/health", timeout=180, process=process, log=log)
+        wait_for_http(f"http://127.0.0.1:{port}/ready", timeout=120, process=process, log=log)
         yield f"http://127.0.0.1:{port}", process, log
     finally:
         stop(process)
