@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed
 WEEK   ?=
 PYTEST_ARGS ?=
 
-.PHONY: install test reproduce lint format notebooks clean
+.PHONY: install test reproduce lint format notebooks site clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -36,5 +36,9 @@ format: $(STAMP)
 notebooks: $(STAMP)
 	$(PY) -m pytest tests/test_notebooks.py -m notebook -q $(PYTEST_ARGS)
 
+site: $(STAMP)
+	$(PY) -m capstones.c4_interview.site --out build/site-build
+	@echo "open build/site-build/site/index.html"
+
 clean:
-	rm -rf outputs .pytest_cache .ruff_cache
+	rm -rf outputs build .pytest_cache .ruff_cache
