@@ -41,11 +41,25 @@ def test_loaders_return_documented_shapes_and_dtypes():
     titanic = loaders.load_titanic()
     assert titanic.shape == (891, 12) and str(titanic["Sex"].dtype) == "category"
     assert loaders.load_wine("white").shape == (4898, 12)
-    mall = loaders.load_mall_customers()
-    assert list(mall.columns) == ["customer_id", "gender", "age", "income_k", "spending_score"]
     assert loaders.load_spaceship_titanic()["Transported"].dtype == "boolean"
     assert loaders.load_sst2("dev")["label"].value_counts().to_dict() == {1: 444, 0: 428}
-    assert loaders.load_california().frame.shape == (20640, 9)
+    imdb = loaders.load_imdb("test")
+    assert imdb.shape == (25000, 3) and imdb["label"].sum() == 12500 and imdb["file"].str.startswith("test/").all()
+    with pytest.raises(DataError, match="'train' or 'test'"):
+        loaders.load_imdb("dev")
+
+
+def test_loaders_live_in_shared_only_when_two_units_use_them():
+    """The rule of CONTRIBUTING: a loader in shared/data is read by at least two units."""
+    import re
+
+    from shared.paths import REPO_ROOT
+    from shared.weeks import WEEKS
+
+    for name in [n for n in dir(loaders) if n.startswith("load_")]:
+        users = {w.key for w in WEEKS for f in w.folder.rglob("*.py") if re.search(rf"\b{name}\b", f.read_text())}
+        assert len(users) >= 2 or name == "load_spaceship_titanic", f"{name} is used by {sorted(users)} only"
+    assert REPO_ROOT.joinpath("week05_house_prices/data.py").is_file()
 
 
 def test_corrupt_file_is_refused_with_both_hashes(tmp_path, monkeypatch):

@@ -27,12 +27,12 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import PolynomialFeatures, QuantileTransformer, StandardScaler
 from xgboost import XGBRegressor
 
-from shared.data import load_california
 from shared.plotting import save_figure, subplots
 from shared.result import Result
 from shared.sklearn_io import save_model
 from shared.stats import bootstrap_ci
 from shared.targets import Target
+from week05_house_prices.data import load_california
 
 FEATURES = ["MedInc", "HouseAge", "AveRooms", "AveBedrms", "Population", "AveOccup", "Latitude", "Longitude"]
 TARGET = "MedHouseVal"  # median house value of the district, in units of $100,000 (capped at 5.0)

@@ -25,11 +25,11 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from shared.data import load_mall_customers
 from shared.plotting import save_figure, subplots
 from shared.result import Result
 from shared.sklearn_io import save_model, training_range
 from shared.targets import Target
+from week08_mall_clustering.data import load_mall_customers
 from week08_mall_clustering.inference import FEATURES, MODEL_FILE
 
 TARGETS = [

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from shared.data import data_dir, derived_dir, fetch
+from shared.data import data_dir
 from shared.errors import DataError
 
 COLUMNS = ["review", "sentiment", "rating", "file"]
@@ -33,33 +33,7 @@ CSV_SHA256 = {
 _MEMBER = re.compile(r"^(?:\./)?aclImdb/(train|test)/(neg|pos)/(\d+)_(\d+)\.txt$")
 
 
-# --- loading --------------------------------------------------------------------------------------
-def load_imdb() -> dict[str, pd.DataFrame]:
-    """{'train': frame, 'test': frame} with columns review, label (1 = positive) and file.
-
-    Read with Hugging Face `datasets` (`load_dataset("csv")`, the library the curriculum teaches) from the
-    verified data cache, with no network. `file` is the review's path in the official archive, e.g.
-    `train/pos/123_9.txt`: polarity, review number and star rating.
-    """
-    from datasets import load_dataset
-
-    files = {"train": str(fetch("imdb_train")), "test": str(fetch("imdb_test"))}
-    raw = load_dataset("csv", data_files=files, cache_dir=str(derived_dir("hf_datasets")), keep_default_na=False)
-    missing = [c for c in ("review", "sentiment", "file") if c not in raw["train"].column_names]
-    if missing:
-        raise DataError(f"IMDB CSV is missing column(s) {missing}; found {raw['train'].column_names}")
-    return {
-        split: pd.DataFrame(
-            {
-                "review": raw[split]["review"],
-                "label": np.array([s == "positive" for s in raw[split]["sentiment"]], dtype=np.int64),
-                "file": raw[split]["file"],
-            }
-        )
-        for split in ("train", "test")
-    }
-
-
+# --- loading ---------------------------------------------------------------------------------------
 def subsample(frame: pd.DataFrame, size: int | None, seed: int) -> pd.DataFrame:
     """A random subset for fast mode, in file order (IMDB files are sorted neg-then-pos: never take a head slice)."""
     if size is None or size >= len(frame):

@@ -27,7 +27,8 @@ from shared.targets import Target
 from shared.threads import torch_threads
 from shared.torch_io import save_torch
 from week11_lstm_imdb import linear
-from week11_lstm_imdb.data import length_bucketed_batches, load_imdb, neighbour_overlap, subsample, validation_mask
+from shared.data import load_imdb
+from week11_lstm_imdb.data import length_bucketed_batches, neighbour_overlap, subsample, validation_mask
 from week11_lstm_imdb.model import AttentionLSTM, ModelConfig, SentimentEnsemble
 from week11_lstm_imdb.text import PAD_ID, build_vocab, clean_text, numericalize, pad_batch, tokenize, truncate
 
@@ -102,7 +103,7 @@ def load_splits(config: Config, seed: int) -> dict[str, pd.DataFrame]:
     Validation is whole film blocks: reviews of one film are alike (names, plot), and the official test set
     holds other films, so a random-by-review validation set would flatter every model (measured in `run`).
     """
-    raw = load_imdb()
+    raw = {split: load_imdb(split) for split in ("train", "test")}
     train = subsample(raw["train"], config.train_size, seed)
     is_val = validation_mask(train, config.val_fraction, seed, block=config.film_block)
     return {

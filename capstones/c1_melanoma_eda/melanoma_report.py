@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats
 
-from shared.data import load_melanoma_metadata
+from capstones.c1_melanoma_eda.data import load_melanoma_metadata
 from shared.errors import DataError
 from shared.plotting import save_figure, subplots
 from shared.result import Result

@@ -2,9 +2,7 @@
 
 from shared.data.fetch import data_dir, derived_dir, fetch
 from shared.data.loaders import (
-    load_california,
-    load_mall_customers,
-    load_melanoma_metadata,
+    load_imdb,
     load_spaceship_titanic,
     load_sst2,
     load_titanic,
@@ -16,10 +14,8 @@ __all__ = [
     "data_dir",
     "derived_dir",
     "fetch",
-    "load_california",
-    "load_mall_customers",
-    "load_melanoma_metadata",
     "load_spaceship_titanic",
+    "load_imdb",
     "load_sst2",
     "load_titanic",
     "load_wine",

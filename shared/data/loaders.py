@@ -1,7 +1,8 @@
-"""Ready-to-use DataFrames for the tabular datasets, with explicit dtypes and a column check.
+"""Ready-to-use DataFrames for the datasets more than one unit reads, with explicit dtypes and a column check.
 
-Each loader verifies the file (through `fetch`) and fails with a message that names the missing
-columns, rather than a KeyError three functions later.
+The rule: a loader lives here when two units use it, in the unit (`<unit>/data.py`) otherwise. Each loader
+verifies the file (through `fetch`) and fails with a message that names the missing columns, rather than a
+KeyError three functions later.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from shared.data.fetch import data_dir, fetch
+from shared.data.fetch import fetch
 from shared.errors import DataError
 
 
@@ -60,23 +61,6 @@ def load_wine(variant: str, path: Path | str | None = None) -> pd.DataFrame:
     return frame.astype({"quality": "int64"})
 
 
-MALL_COLUMNS = ["CustomerID", "Genre", "Age", "Annual Income (k$)", "Spending Score (1-100)"]
-
-
-def load_mall_customers(path: Path | str | None = None) -> pd.DataFrame:
-    """Mall Customers (200 rows), columns renamed to snake_case: customer_id, gender, age, income_k, spending_score."""
-    frame = read_csv_checked(path or fetch("mall_customers"), MALL_COLUMNS, dtype={"CustomerID": "string"})
-    return frame.rename(
-        columns={
-            "CustomerID": "customer_id",
-            "Genre": "gender",
-            "Age": "age",
-            "Annual Income (k$)": "income_k",
-            "Spending Score (1-100)": "spending_score",
-        }
-    ).astype({"gender": "category", "age": "int64", "income_k": "int64", "spending_score": "int64"})
-
-
 SPACESHIP_COLUMNS = [
     "PassengerId", "HomePlanet", "CryoSleep", "Cabin", "Destination", "Age", "VIP",
     "RoomService", "FoodCourt", "ShoppingMall", "Spa", "VRDeck", "Name",
@@ -95,42 +79,6 @@ def load_spaceship_titanic(path: Path | str | None = None, *, labelled: bool = T
     return frame
 
 
-MELANOMA_COLUMNS = [
-    "image_name", "patient_id", "sex", "age_approx", "anatom_site_general_challenge",
-    "diagnosis", "benign_malignant", "target",
-]  # fmt: skip
-
-
-def load_melanoma_metadata(path: Path | str | None = None) -> pd.DataFrame:
-    """SIIM-ISIC 2020 training metadata (33,126 rows); `sex`, `age_approx` and site have gaps."""
-    frame = read_csv_checked(path or fetch("melanoma_metadata"), MELANOMA_COLUMNS)
-    return frame.astype({"sex": "category", "anatom_site_general_challenge": "category", "target": "int64"})
-
-
-def load_california(*, as_frame: bool = True):
-    """California housing through scikit-learn's own fetcher, cached inside our data folder.
-
-    When the cached file is present its hash is checked first; when it is missing scikit-learn
-    downloads it (and checks the source archive's hash itself).
-    """
-    from sklearn.datasets import fetch_california_housing
-
-    from shared.data.fetch import check
-
-    status, path = check("california_housing")
-    if status == "corrupt":
-        fetch("california_housing")  # raises the standard hash-mismatch message
-    try:
-        return fetch_california_housing(
-            data_home=data_dir() / "scikit_learn_data", as_frame=as_frame, download_if_missing=status == "missing"
-        )
-    except OSError as exc:
-        raise DataError(
-            f"California housing is not in the cache ({path}) and could not be downloaded ({exc}). "
-            "Run with internet once, or copy cal_housing_py3.pkz from the course data mirror to that path."
-        ) from None
-
-
 def load_sst2(split: str) -> pd.DataFrame:
     """GLUE SST-2 'train' (67,349) or 'dev' (872) as columns sentence (str), label (0/1)."""
     if split not in ("train", "dev"):
@@ -138,3 +86,26 @@ def load_sst2(split: str) -> pd.DataFrame:
     frame = read_csv_checked(fetch(f"sst2_{split}"), ["sentence", "label"], sep="\t", quoting=3, keep_default_na=False)
     frame["sentence"] = frame["sentence"].str.strip()
     return frame.astype({"label": "int64"})
+
+
+def load_imdb(split: str) -> pd.DataFrame:
+    """IMDB 'train' or 'test' (25,000 reviews each): review, label (1 = positive) and file.
+
+    Read with Hugging Face `datasets` (`load_dataset("csv")`, the library the curriculum teaches) from the
+    verified data cache, with no network. `file` is the review's path in the official archive, e.g.
+    `train/pos/123_9.txt`: polarity, review number and star rating. Weeks 11 and 15 read it.
+    """
+    import numpy as np
+    from datasets import load_dataset
+
+    from shared.data.fetch import derived_dir
+
+    if split not in ("train", "test"):
+        raise DataError(f"IMDB split must be 'train' or 'test', got {split!r}")
+    raw = load_dataset("csv", data_files={split: str(fetch(f"imdb_{split}"))}, split=split,
+                       cache_dir=str(derived_dir("hf_datasets")), keep_default_na=False)  # fmt: skip
+    missing = [c for c in ("review", "sentiment", "file") if c not in raw.column_names]
+    if missing:
+        raise DataError(f"IMDB CSV is missing column(s) {missing}; found {raw.column_names}")
+    labels = np.array([s == "positive" for s in raw["sentiment"]], dtype=np.int64)
+    return pd.DataFrame({"review": raw["review"], "label": labels, "file": raw["file"]})

@@ -110,7 +110,7 @@ DATASETS: dict[str, Dataset] = {
             "public domain (StatLib)",
             20640,
             official_url="https://ndownloader.figshare.com/files/5976036",
-            how_to_get="scikit-learn downloads and caches it itself: see shared.data.loaders.load_california().",
+            how_to_get="scikit-learn downloads and caches it itself: see week05_house_prices.data.load_california().",
         ),
         Dataset(
             "cifar10_jpeg",

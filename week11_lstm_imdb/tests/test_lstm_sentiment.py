@@ -74,10 +74,11 @@ def test_every_choice_is_the_best_on_validation(fast_run):
 
 def test_saved_model_reproduces_the_reported_accuracy_on_held_out_reviews(fast_run, model):
     """Predicting the test reviews through inference.py gives the accuracy the run published."""
-    from week11_lstm_imdb.data import load_imdb, subsample
+    from shared.data import load_imdb
+    from week11_lstm_imdb.data import subsample
 
     _, m = fast_run
-    test = subsample(load_imdb()["test"], lstm_sentiment.FAST.test_size, 0 + 1)
+    test = subsample(load_imdb("test"), lstm_sentiment.FAST.test_size, 0 + 1)
     probs = predict_proba_texts(model, test["review"].tolist())
     assert float(((probs > 0.5) == test["label"].to_numpy()).mean()) == pytest.approx(m["test_accuracy"], abs=1e-9)
 
