@@ -224,3 +224,20 @@ def test_ci_script_runs_the_readme_test_command():
 
 def test_time_targets_are_reported_but_never_gate():
     assert Target("acc", ">=", 0.8).gating and not Target("train_time_s", "<=", 900).gating
+
+
+def test_atomic_writes_keep_the_mode_of_the_file_they_replace(tmp_path):
+    target = tmp_path / "README.md"
+    atomic_write_text(target, "new")
+    assert target.stat().st_mode & 0o777 == 0o666 & ~_current_umask()
+    target.chmod(0o640)
+    atomic_write_text(target, "again")
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+def _current_umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
