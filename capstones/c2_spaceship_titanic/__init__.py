@@ -1,1 +1,1 @@
-"""Capstone 2: Spaceship Titanic competition entry (feature engineering, tuned RF/XGBoost, Kaggle submission)."""
+"""Capstone 2: Spaceship Titanic entry (feature engineering, group-aware CV, boosting, Kaggle submission)."""
