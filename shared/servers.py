@@ -22,7 +22,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from shared.errors import RoadmapError
-from shared.paths import REPO_ROOT
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -81,7 +80,7 @@ def serve(
     timeout: float = 120,
     env: dict[str, str] | None = None,
     log: Path | None = None,
-    cwd: Path | None = REPO_ROOT,
+    cwd: Path | None = None,
     ready_times: int = 1,
 ) -> Iterator[str]:
     """Run `command` (`{host}` and `{port}` in it are filled in) and yield its base URL once `health` answers

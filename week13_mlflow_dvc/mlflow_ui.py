@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from week13_mlflow_dvc.browser import find_browser, open_page
-from week13_mlflow_dvc.servers import serve
+from shared.browser import find_browser, open_page
+from shared.servers import serve
 
 
 def server_command(backend_uri: str, artifact_root: Path) -> list[str]:

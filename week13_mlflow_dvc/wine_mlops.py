@@ -21,11 +21,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from scipy.stats import bootstrap
 
 from shared.data import fetch
 from shared.plotting import save_figure, subplots
 from shared.result import Result
+from shared.stats import bootstrap_ci
 from shared.targets import Target
 from week13_mlflow_dvc import dvc_project, tracking
 from week13_mlflow_dvc.inference import CHAMPION_URI, load_model, predict
@@ -127,14 +127,6 @@ def prepared_lineage(project: Path) -> dict:
 
 
 # --- the test split, once ------------------------------------------------------------------------------------------
-
-
-def bootstrap_ci(statistic, *arrays: np.ndarray, resamples: int, seed: int) -> tuple[float, float]:
-    """95% percentile-bootstrap interval of `statistic(*arrays)`, resampling test wines (paired across arrays)."""
-    result = bootstrap(
-        arrays, statistic, paired=True, vectorized=True, n_resamples=resamples, method="percentile", random_state=seed
-    )
-    return float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 
 def rmse_ratio(y: np.ndarray, pred: np.ndarray, baseline: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -262,7 +254,7 @@ def run(out_dir: Path, fast: bool = False, seed: int = 42) -> Result:
 
 def take_screenshot(uri: str, out_dir: Path, experiment_id: str) -> Path | None:
     """The MLflow UI's runs table as a PNG, or None (with the reason printed) when no browser is installed."""
-    from week13_mlflow_dvc.browser import INSTALL_HINT, find_browser
+    from shared.browser import INSTALL_HINT, find_browser
     from week13_mlflow_dvc.mlflow_ui import mlflow_server, screenshot_runs
 
     if find_browser() is None:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from shared.data import load_sst2
+from shared.paths import REPO_ROOT
 from shared.plotting import save_figure, subplots
 from shared.result import Result
 from shared.servers import serve
@@ -181,7 +182,8 @@ def load_test(variant: Variant, model_dir: Path, texts: list[str], config: Confi
     }
     rows = []
     command = uvicorn_command("{port}", workers=variant.workers)
-    with serve(command, env=env, log=log, health="/ready", timeout=180, ready_times=4 * variant.workers) as base_url:
+    ready = {"health": "/ready", "timeout": 180, "ready_times": 4 * variant.workers}
+    with serve(command, env=env, log=log, cwd=REPO_ROOT, **ready) as base_url:
         url = base_url + "/predict"
         loadgen.warm_up(url, texts, config.warmup_s)
         # Saturation first: a closed loop never has more than its clients in flight, so it leaves no backlog,

@@ -10,9 +10,9 @@ import argparse
 from pathlib import Path
 
 from capstones.c2_spaceship_titanic import inference
+from capstones.c2_spaceship_titanic.data import SPACESHIP_COLUMNS
 from shared.csv_safe import write_csv_safely
 from shared.data import read_csv_checked
-from shared.data.loaders import SPACESHIP_COLUMNS
 from shared.errors import RoadmapError
 from shared.sklearn_io import add_predict_command
 

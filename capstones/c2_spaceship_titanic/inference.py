@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from capstones.c2_spaceship_titanic.data import SPACESHIP_COLUMNS
 from shared import sklearn_io
-from shared.data.loaders import SPACESHIP_COLUMNS
 from shared.errors import DataError
 from shared.paths import outputs_dir
 

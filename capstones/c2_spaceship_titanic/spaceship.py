@@ -30,10 +30,9 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 from xgboost import XGBClassifier
 
+from capstones.c2_spaceship_titanic.data import SPACESHIP_COLUMNS, load_spaceship_titanic
 from capstones.c2_spaceship_titanic.features import CATEGORICAL, SpaceshipFeatures, travel_group
 from capstones.c2_spaceship_titanic.inference import MODEL_FILE, RANGED, TRUSTED, SpaceshipModel, predict
-from shared.data import load_spaceship_titanic
-from shared.data.loaders import SPACESHIP_COLUMNS
 from shared.plotting import plot_cv_search, save_figure
 from shared.result import Result
 from shared.sklearn_io import save_model, training_range

@@ -3,7 +3,6 @@
 from shared.data.fetch import data_dir, derived_dir, fetch
 from shared.data.loaders import (
     load_imdb,
-    load_spaceship_titanic,
     load_sst2,
     load_titanic,
     load_wine,
@@ -14,7 +13,6 @@ __all__ = [
     "data_dir",
     "derived_dir",
     "fetch",
-    "load_spaceship_titanic",
     "load_imdb",
     "load_sst2",
     "load_titanic",

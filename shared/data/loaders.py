@@ -61,24 +61,6 @@ def load_wine(variant: str, path: Path | str | None = None) -> pd.DataFrame:
     return frame.astype({"quality": "int64"})
 
 
-SPACESHIP_COLUMNS = [
-    "PassengerId", "HomePlanet", "CryoSleep", "Cabin", "Destination", "Age", "VIP",
-    "RoomService", "FoodCourt", "ShoppingMall", "Spa", "VRDeck", "Name",
-]  # fmt: skip
-
-
-def load_spaceship_titanic(path: Path | str | None = None, *, labelled: bool = True) -> pd.DataFrame:
-    """Spaceship Titanic train.csv (8,693 rows); booleans become pandas nullable `boolean`.
-
-    `labelled=False` accepts a Kaggle test.csv (no `Transported` column).
-    """
-    required = SPACESHIP_COLUMNS + (["Transported"] if labelled else [])
-    frame = read_csv_checked(path or fetch("spaceship_titanic"), required, dtype={"PassengerId": "string"})
-    for column in ["CryoSleep", "VIP"] + (["Transported"] if labelled else []):
-        frame[column] = frame[column].astype("boolean")
-    return frame
-
-
 def load_sst2(split: str) -> pd.DataFrame:
     """GLUE SST-2 'train' (67,349) or 'dev' (872) as columns sentence (str), label (0/1)."""
     if split not in ("train", "dev"):

@@ -25,12 +25,12 @@ import yaml
 from shared.data.registry import DATASETS
 from shared.errors import RoadmapError
 from shared.runner import run_week
+from shared.servers import free_port, serve
 from shared.testing import assert_user_error, run_cli
 from shared.weeks import find_week
 from week13_mlflow_dvc import dvc_project, tracking
 from week13_mlflow_dvc.model import FEATURES, TARGET, grid, make_model, rmse
 from week13_mlflow_dvc.params import load_params, parse_params
-from week13_mlflow_dvc.servers import free_port, serve
 from week13_mlflow_dvc.wine_mlops import FAST, PARAMS_FILE, effective_params
 
 SECRET = "sk-week13-planted-secret-5f2a9c"
@@ -240,7 +240,7 @@ def test_mlflow_server_serves_the_runs_back_through_the_client(fast_run, server)
 
 
 def test_browser_screenshot_of_the_runs_table(fast_run, server, tmp_path):
-    from week13_mlflow_dvc.browser import INSTALL_HINT, find_browser
+    from shared.browser import INSTALL_HINT, find_browser
     from week13_mlflow_dvc.mlflow_ui import screenshot_runs
 
     if find_browser() is None:

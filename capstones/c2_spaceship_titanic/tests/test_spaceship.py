@@ -175,3 +175,13 @@ def test_predict_file_rejects_a_file_without_the_columns(fast_run, tmp_path):
     (tmp_path / "bad.csv").write_text("PassengerId,Age\n0001_01,30\n")
     with pytest.raises(DataError, match="missing column"):
         predict_file(fast_run[0] / "model.skops", tmp_path / "bad.csv", tmp_path / "o.csv")
+
+
+def test_loader_types_the_booleans_and_accepts_an_unlabelled_file(tmp_path):
+    from capstones.c2_spaceship_titanic.data import load_spaceship_titanic
+
+    data = load_spaceship_titanic()
+    assert data.shape == (8693, 14) and data["Transported"].dtype == "boolean"
+    unlabelled = tmp_path / "test.csv"
+    data.drop(columns="Transported").head(5).to_csv(unlabelled, index=False)
+    assert "Transported" not in load_spaceship_titanic(unlabelled, labelled=False)
