@@ -12,13 +12,14 @@ from shared.templates import num, pct
 from shared.weeks import WEEKS, Week
 
 COLUMNS = ["unit", "task", "metric", "value", "target", "status", "wall time", "hardware"]
+# `wall time` is the whole run, measured on the hardware named, under the load average its README states.
 
 
 def _value(metrics: dict[str, Any], key: str) -> str:
     """The value, with its 95% interval when the run recorded one."""
     value = metrics.get(key)
     low, high = metrics.get(f"{key}_ci_low"), metrics.get(f"{key}_ci_high")
-    as_pct = isinstance(value, float) and 0 <= value <= 1 and key.endswith(("accuracy", "recall", "auc", "rate"))
+    as_pct = isinstance(value, (int, float)) and 0 <= value <= 1 and key.endswith(("accuracy", "recall", "auc", "rate"))
     show = (lambda v: pct(v)) if as_pct else num
     text = "—" if value is None else show(value)
     if low is not None and high is not None:
@@ -31,7 +32,7 @@ def unit_rows(week: Week, *, fast: bool = False) -> list[dict[str, Any]]:
     record = read_metrics(outputs_dir(week.slug, fast=fast))
     base = {"unit": week.key, "task": week.title}
     if record is None:
-        return [{**base, "metric": "—", "value": "not run yet"}]
+        return [{**base, "metric": "—", "value": "full run not published yet (`roadmap run " + week.key + "`)"}]
     metrics = record["metrics"]
     verdicts = {v["metric"]: v for v in record.get("targets", [])}
     headline = record.get("headline") or list(dict.fromkeys(verdicts)) or list(metrics)[:1]

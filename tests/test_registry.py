@@ -63,7 +63,8 @@ def test_no_data_files_or_models_committed():
 
     tracked = subprocess.run(["git", "ls-files"], capture_output=True, text=True, cwd=REPO_ROOT).stdout.split()
     forbidden = re.compile(r"\.(csv|tsv|gz|pkz|pkl|pickle|pt|pth|safetensors|skops|npz|npy|joblib)$|(^|/)outputs/")
-    assert [f for f in tracked if forbidden.search(f)] == []
+    source_tables = {"capstones/c4_interview/tasks.csv"}  # hand-written index (source), not data
+    assert [f for f in tracked if forbidden.search(f) and f not in source_tables] == []
     assert all((REPO_ROOT / f).stat().st_size < 1_000_000 for f in tracked if (REPO_ROOT / f).is_file())
 
 

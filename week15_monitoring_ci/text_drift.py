@@ -21,8 +21,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from shared.data.fetch import fetch
-from shared.data.loaders import load_sst2, read_csv_checked
+from shared.data import load_imdb, load_sst2
 
 WORD = re.compile(r"[a-z0-9]+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -37,7 +36,7 @@ def words(text: str) -> list[str]:
 
 def imdb_sentences(n: int, rng: np.random.Generator, reviews: int = 600) -> list[str]:
     """`n` sentences drawn from `reviews` random IMDB test reviews (HTML line breaks removed)."""
-    frame = read_csv_checked(fetch("imdb_test"), ["review"])
+    frame = load_imdb("test")
     picked = frame["review"].iloc[rng.choice(len(frame), size=min(reviews, len(frame)), replace=False)]
     sentences = [s for review in picked for s in SENTENCE_END.split(review.replace("<br />", " ")) if words(s)]
     return [sentences[i] for i in rng.choice(len(sentences), size=min(n, len(sentences)), replace=False)]
