@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# Two workers (one per core of the reference laptop); a module's tests stay on one worker so its fixtures run once.
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 reproduce: $(STAMP)
 ifeq ($(WEEK),)
@@ -34,7 +35,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 notebooks: $(STAMP)
-	$(PY) -m pytest tests/test_notebooks.py -m notebook -q $(PYTEST_ARGS)
+	$(PY) -m pytest tests/test_notebooks.py -m notebook -q -n 2 $(PYTEST_ARGS)
 
 site: $(STAMP)
 	$(PY) -m capstones.c4_interview.site --out build/site-build

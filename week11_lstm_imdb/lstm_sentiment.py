@@ -20,6 +20,7 @@ from scipy import sparse
 from torch import nn
 from tqdm.auto import tqdm
 
+from shared.data import load_imdb
 from shared.plotting import save_figure, subplots
 from shared.result import Result
 from shared.stats import proportion_ci
@@ -27,7 +28,6 @@ from shared.targets import Target
 from shared.threads import torch_threads
 from shared.torch_io import save_torch
 from week11_lstm_imdb import linear
-from shared.data import load_imdb
 from week11_lstm_imdb.data import length_bucketed_batches, neighbour_overlap, subsample, validation_mask
 from week11_lstm_imdb.model import AttentionLSTM, ModelConfig, SentimentEnsemble
 from week11_lstm_imdb.text import PAD_ID, build_vocab, clean_text, numericalize, pad_batch, tokenize, truncate
