@@ -13,14 +13,14 @@ says how it was made, and a newer scikit-learn that cannot read it can be spotte
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from shared.csv_safe import write_csv_safely
 from shared.errors import DataError, RoadmapError
 from shared.sidecar import read_sidecar, write_sidecar
 
@@ -90,7 +90,7 @@ def load_model(path: Path | str, *, extra_trusted: Iterable[str] = ()) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------------
-# predict: load model → read CSV with required columns → validate → predict → write CSV
+# predict commands: checked inputs, extrapolation warnings, a safe --output
 # ---------------------------------------------------------------------------------------------------
 
 
@@ -164,35 +164,27 @@ def warn_out_of_range(features: pd.DataFrame, ranges: dict[str, list[float]], *,
     return messages
 
 
-def predict_csv(
-    model_path: Path | str,
-    input_csv: Path | str,
-    output_csv: Path | str,
-    *,
-    read: Callable[[Path], pd.DataFrame],
-    prepare: Callable[[pd.DataFrame], pd.DataFrame] = lambda frame: frame,
-    write: Callable[[pd.DataFrame, Any], pd.DataFrame],
-    extra_trusted: Iterable[str] = (),
-) -> Path:
-    """The shared flow of every tabular `predict` command.
-
-    `read(path)` returns a DataFrame with the required columns or raises DataError (use
-    `shared.data.read_csv_checked` or a week loader); `prepare(frame)` validates and returns the
-    model's input; `write(frame, predictions)` returns the table to save.
-    """
-    model = load_model(model_path, extra_trusted=extra_trusted)
-    frame = read(Path(input_csv))
-    features = prepare(frame)
-    try:
-        predictions = model.predict(features)
-    except (ValueError, TypeError, KeyError) as exc:
-        raise DataError(f"{input_csv}: the model could not use this input ({exc})") from None
+def check_output_file(output_csv: Path | str, example: str = "predictions.csv") -> Path:
+    """The `--output` of a `predict` command, refused early when it is a folder (nothing is read or written)."""
     output_csv = Path(output_csv)
     if output_csv.is_dir():
-        raise RoadmapError(
-            f"--output {output_csv} is a folder; give a file name such as {output_csv / 'predictions.csv'}"
-        )
-    return write_csv_safely(write(frame, predictions), output_csv)
+        raise RoadmapError(f"--output {output_csv} is a folder; give a file name such as {output_csv / example}")
+    return output_csv
+
+
+@contextmanager
+def extrapolation_warnings_to_stderr() -> Iterator[None]:
+    """Inside the block, each `OutOfRangeWarning` becomes one `warning: ...` line on stderr (a CLI's voice);
+    the Python API keeps issuing them as warnings."""
+    import sys
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", OutOfRangeWarning)
+        yield
+    for warning in caught:
+        if issubclass(warning.category, OutOfRangeWarning):
+            print(f"warning: {warning.message}", file=sys.stderr)
 
 
 def add_predict_command(

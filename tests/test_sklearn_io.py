@@ -16,7 +16,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from shared.errors import DataError, RoadmapError
-from shared.sklearn_io import load_model, predict_csv, read_metadata, require_numeric, save_model
+from shared.sklearn_io import load_model, read_metadata, require_numeric, save_model
 
 
 def _toy_model():
@@ -66,26 +66,18 @@ def test_require_numeric_names_the_bad_cell():
     assert require_numeric(frame, ["y"], allow_missing=True)["y"].isna().sum() == 1
 
 
-def test_predict_csv_flow(tmp_path):
-    model, X = _toy_model()
-    path = save_model(model, tmp_path / "m.skops", {"seed": 0})
-    X.to_csv(tmp_path / "in.csv", index=False)
-    out = predict_csv(
-        path,
-        tmp_path / "in.csv",
-        tmp_path / "out" / "pred.csv",
-        read=pd.read_csv,
-        write=lambda frame, pred: frame.assign(prediction=pred),
-    )
-    assert pd.read_csv(out)["prediction"].tolist() == model.predict(X).tolist()
+def test_predict_output_and_warnings_helpers(tmp_path, capsys):
+    import warnings
 
+    from shared.errors import RoadmapError
+    from shared.sklearn_io import OutOfRangeWarning, check_output_file, extrapolation_warnings_to_stderr
 
-def test_predict_csv_wraps_model_errors(tmp_path):
-    model, X = _toy_model()
-    path = save_model(model, tmp_path / "m.skops", {"seed": 0})
-    X[["a"]].to_csv(tmp_path / "in.csv", index=False)  # one column short
-    with pytest.raises(DataError, match="could not use this input"):
-        predict_csv(path, tmp_path / "in.csv", tmp_path / "o.csv", read=pd.read_csv, write=lambda f, p: f)
+    with pytest.raises(RoadmapError, match="is a folder"):
+        check_output_file(tmp_path)
+    assert check_output_file(tmp_path / "p.csv") == tmp_path / "p.csv"
+    with extrapolation_warnings_to_stderr():
+        warnings.warn("far away", OutOfRangeWarning, stacklevel=1)
+    assert capsys.readouterr().err == "warning: far away\n"
 
 
 def test_predict_command_exits_2_with_message(tmp_path):
@@ -97,11 +89,11 @@ def test_predict_command_exits_2_with_message(tmp_path):
         import argparse, sys
         import pandas as pd
         from shared.cli import friendly_errors
-        from shared.sklearn_io import add_predict_command, predict_csv, require_numeric
+        from shared.sklearn_io import add_predict_command, check_features, load_model
 
         def predict(model, src, dst):
-            return predict_csv(model, src, dst, read=pd.read_csv,
-                               prepare=lambda f: require_numeric(f, ["a", "b"]), write=lambda f, p: f)
+            features = check_features(pd.read_csv(src), ["a", "b"])
+            return load_model(model).predict(features)
 
         parser = argparse.ArgumentParser()
         sub = parser.add_subparsers()

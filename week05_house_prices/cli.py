@@ -7,31 +7,23 @@ the input with a `predicted_MedHouseVal` column (atomically, formula-safe). Ever
 from __future__ import annotations
 
 import argparse
-import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
 
 from shared.csv_safe import write_csv_safely
 from shared.data import read_csv_checked
-from shared.errors import RoadmapError
-from shared.sklearn_io import add_predict_command
-from week05_house_prices.inference import FEATURES, OutOfRangeWarning, default_model_path, load_model, predict
+from shared.sklearn_io import add_predict_command, check_output_file, extrapolation_warnings_to_stderr
+from week05_house_prices.inference import FEATURES, default_model_path, load_model, predict
 
 
 def predict_file(model_path: Path, input_csv: Path, output_csv: Path) -> Path:
     """Predict the median house value for every row of a CSV with the eight feature columns."""
-    output_csv = Path(output_csv)
-    if output_csv.is_dir():
-        raise RoadmapError(f"--output {output_csv} is a folder; give a file name such as {output_csv / 'prices.csv'}")
+    output_csv = check_output_file(output_csv, "prices.csv")
     model = load_model(model_path)
     frame = read_csv_checked(input_csv, FEATURES)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", OutOfRangeWarning)
+    with extrapolation_warnings_to_stderr():
         values = predict(model, frame)
-    for warning in caught:
-        print(f"warning: {warning.message}", file=sys.stderr)
     return write_csv_safely(frame.assign(predicted_MedHouseVal=np.round(values, 4)), output_csv)
 
 

@@ -11,18 +11,14 @@ from pathlib import Path
 
 from shared.csv_safe import write_csv_safely
 from shared.data import read_csv_checked
-from shared.errors import RoadmapError
-from shared.sklearn_io import add_predict_command
+from shared.sklearn_io import add_predict_command, check_output_file
 from week07_titanic_tuned import inference
 from week07_titanic_tuned.pipeline import INPUT_COLUMNS
 
 
 def predict_file(model_path: Path, input_csv: Path, output_csv: Path) -> Path:
     """Kaggle submission `PassengerId,Survived` for a CSV with the Titanic test columns (`Survived` ignored)."""
-    if Path(output_csv).is_dir():
-        raise RoadmapError(
-            f"--output {output_csv} is a folder; give a file name such as {Path(output_csv) / 'submission.csv'}"
-        )
+    output_csv = check_output_file(output_csv, "submission.csv")
     model = inference.load_model(model_path)
     passengers = read_csv_checked(
         input_csv, INPUT_COLUMNS, dtype={"Name": "string", "Ticket": "string", "Cabin": "string"}

@@ -8,29 +8,21 @@ out-of-range warnings on stderr, and writes the input with a `segment` column an
 from __future__ import annotations
 
 import argparse
-import sys
-import warnings
 from pathlib import Path
 
 from shared.csv_safe import write_csv_safely
 from shared.data import read_csv_checked
-from shared.errors import RoadmapError
-from shared.sklearn_io import add_predict_command
-from week08_mall_clustering.inference import FEATURES, OutOfRangeWarning, default_model_path, load_model, predict
+from shared.sklearn_io import add_predict_command, check_output_file, extrapolation_warnings_to_stderr
+from week08_mall_clustering.inference import FEATURES, default_model_path, load_model, predict
 
 
 def predict_file(model_path: Path, input_csv: Path, output_csv: Path) -> Path:
     """Assign every customer of a CSV to a segment."""
-    output_csv = Path(output_csv)
-    if output_csv.is_dir():
-        raise RoadmapError(f"--output {output_csv} is a folder; give a file name such as {output_csv / 'segments.csv'}")
+    output_csv = check_output_file(output_csv, "segments.csv")
     model = load_model(model_path)
     frame = read_csv_checked(input_csv, FEATURES)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", OutOfRangeWarning)
+    with extrapolation_warnings_to_stderr():
         segments = predict(model, frame)
-    for warning in caught:
-        print(f"warning: {warning.message}", file=sys.stderr)
     words = {int(p["cluster"]): p["in_words"] for p in model.metadata.get("profiles", [])}
     out = frame.assign(segment=segments, segment_in_words=[words.get(int(s), "") for s in segments])
     return write_csv_safely(out, output_csv)

@@ -13,14 +13,12 @@ from capstones.c2_spaceship_titanic import inference
 from capstones.c2_spaceship_titanic.data import SPACESHIP_COLUMNS
 from shared.csv_safe import write_csv_safely
 from shared.data import read_csv_checked
-from shared.errors import RoadmapError
-from shared.sklearn_io import add_predict_command
+from shared.sklearn_io import add_predict_command, check_output_file
 
 
 def predict_file(model_path: Path, input_csv: Path, output_csv: Path) -> Path:
     """Kaggle submission `PassengerId,Transported` for a test.csv with the competition's columns."""
-    if Path(output_csv).is_dir():
-        raise RoadmapError(f"--output {output_csv} is a folder; give a file name such as {output_csv}/submission.csv")
+    output_csv = check_output_file(output_csv, "submission.csv")
     model = inference.load_model(model_path)
     text = {c: "string" for c in ["PassengerId", "Cabin", "Name", "CryoSleep", "VIP"]}  # checked by `predict`
     passengers = read_csv_checked(input_csv, SPACESHIP_COLUMNS, dtype=text)
