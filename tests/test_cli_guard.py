@@ -3,7 +3,7 @@
 Hypothesis draws argument lists from the CLI's own vocabulary mixed with hostile values (folders where files
 belong, missing, read-only and special paths, huge and negative numbers, unknown names). Commands that would do
 real work (a full run, rewriting the README) are left out of the vocabulary: the guard is about input handling.
-The per-unit CLIs have their own guards in their tests.
+Every unit's `predict` command gets the same guard below; units test their other commands themselves.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from shared.cli import main
 from shared.testing import assert_cli_guard
+from shared.weeks import WEEKS
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +51,24 @@ def test_roadmap_cli_exits_0_or_2_and_never_tracebacks(hostile_paths):
 
 def test_guard_fixture_paths_exist_as_intended(hostile_paths):
     assert Path(hostile_paths[0]).is_dir() and os.path.islink(hostile_paths[3])
+
+
+PREDICT_UNITS = [w for w in WEEKS if (w.folder / "cli.py").is_file() and "predict" in (w.folder / "cli.py").read_text()]
+
+
+@pytest.mark.parametrize("week", PREDICT_UNITS, ids=lambda w: w.key)
+def test_every_predict_command_exits_0_or_2_and_never_tracebacks(week, hostile_paths):
+    """The standing guard of each unit's `predict`: hostile paths, flags, numbers and text, in any order."""
+    import importlib
+
+    from shared.cli import week_main
+
+    add_commands = importlib.import_module(f"{week.package}.cli").add_commands
+    words = st.one_of(
+        st.sampled_from(hostile_paths),
+        st.sampled_from(["--model", "--output", "--file", "--model-dir", "--weights", "-h", "--bogus", "nan", "inf",
+                         "-1e309", "0.5", "", " ", "é" * 3, "\x00", "=cmd|' /C calc'!A0"]),
+        st.text(max_size=12),
+    )  # fmt: skip
+    argvs = st.lists(words, max_size=5).map(lambda rest: ["predict", *rest])
+    assert_cli_guard(lambda argv: week_main(week.key, argv, add_commands=add_commands), argvs, max_examples=25)
