@@ -166,3 +166,11 @@ def test_week_with_missing_data_fails_cleanly(tmp_path):
     assert result.returncode == 2
     assert "error: dataset 'titanic' is not in the cache" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_folder_where_a_data_file_belongs_is_named_not_reported_missing(tmp_path, monkeypatch):
+    (tmp_path / "titanic" / "train.csv").mkdir(parents=True)
+    monkeypatch.setenv("ROADMAP_DATA_DIR", str(tmp_path))
+    assert fetch_mod.check("titanic")[0] == "not-a-file"
+    with pytest.raises(DataError, match="is a folder or a special file"):
+        fetch_mod.fetch("titanic")
