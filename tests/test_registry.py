@@ -44,7 +44,7 @@ def test_readme_results_table_lists_every_registered_week():
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- results:start -->", 1)[1].split("<!-- results:end -->", 1)[0]
     keys = {line.split("|")[1].strip() for line in block.splitlines() if line.startswith("| ") and "---" not in line}
-    assert keys - {"week"} == {w.key for w in WEEKS}
+    assert keys - {"week", "unit"} == {w.key for w in WEEKS}
 
 
 def test_every_week_folder_on_disk_is_registered():
