@@ -36,6 +36,11 @@ def friendly_errors(func: Callable[..., int]) -> Callable[..., int]:
             print(f"error: an input file is not UTF-8 text ({exc.reason} at byte {exc.start}); "
                   "save it as UTF-8 and try again", file=sys.stderr)  # fmt: skip
             return EXIT_USER_ERROR
+        except ValueError as exc:
+            if "null byte" not in str(exc):  # only the OS layer's refusal of a NUL in a path is the user's
+                raise
+            print("error: a path contains a NUL character; give a plain file path", file=sys.stderr)
+            return EXIT_USER_ERROR
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
             return 130

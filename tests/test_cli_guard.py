@@ -15,7 +15,7 @@ import pytest
 from hypothesis import strategies as st
 
 from shared.cli import main
-from shared.testing import assert_cli_guard
+from shared.testing import assert_cli_guard, run_in_process
 from shared.weeks import WEEKS
 
 
@@ -72,3 +72,17 @@ def test_every_predict_command_exits_0_or_2_and_never_tracebacks(week, hostile_p
     )  # fmt: skip
     argvs = st.lists(words, max_size=5).map(lambda rest: ["predict", *rest])
     assert_cli_guard(lambda argv: week_main(week.key, argv, add_commands=add_commands), argvs, max_examples=25)
+
+
+@pytest.mark.parametrize("week", PREDICT_UNITS, ids=lambda w: w.key)
+def test_a_nul_character_in_a_path_is_a_user_error(week):
+    """Found by the guard above in CI: the OS refuses a path with a NUL byte with a ValueError, not an OSError."""
+    import importlib
+
+    from shared.cli import week_main
+
+    add_commands = importlib.import_module(f"{week.package}.cli").add_commands
+    for flag in ("--model", "--output", "--file", "--model-dir"):
+        code, stderr = run_in_process(lambda argv: week_main(week.key, argv, add_commands=add_commands),
+                                      ["predict", flag, "a\x00b", "x\x00"])  # fmt: skip
+        assert code == 2 and "Traceback" not in stderr, stderr
