@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed
 WEEK   ?=
 PYTEST_ARGS ?=
 
-.PHONY: install test reproduce lint format notebooks site clean
+.PHONY: install test test-slow reproduce lint format notebooks site clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -18,6 +18,10 @@ install: $(STAMP)
 # Two workers (one per core of the reference laptop); a module's tests stay on one worker so its fixtures run once.
 test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+# The tests marked `slow` (over ~10 s each: reference grades of the heavy units, end-to-end runs); not in `make test`.
+test-slow: $(STAMP)
+	$(PY) -m pytest -m slow -n 2 --dist loadfile $(PYTEST_ARGS)
 
 reproduce: $(STAMP)
 ifeq ($(WEEK),)

@@ -155,6 +155,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from shared.runner import republish
+    from shared.weeks import find_week
+
+    print(f"rewrote the results block of {republish(find_week(args.week), args.out)}")
+    return 0
+
+
 def _cmd_data(args: argparse.Namespace) -> int:
     from shared.data.fetch import data_dir, fetch, verify_all
     from shared.data.registry import CIFAR10_FORMS, DATASETS
@@ -187,6 +195,14 @@ def _cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_grade(args: argparse.Namespace) -> int:
+    from shared.grading.grader import grade
+
+    report = grade(args.week, args.path, reference=args.reference, metrics=not args.no_metrics)
+    print(report.to_json() if args.json else report.to_text())
+    return 0 if report.passed else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="roadmap", description="Run and reproduce the ml-roadmap weeks.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -203,6 +219,17 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="print the results table from existing outputs")
     report.add_argument("--write", action="store_true", help="also write it into README.md")
     report.set_defaults(func=_cmd_report)
+    publish = sub.add_parser("publish", help="re-render a unit's README block and model card from its last full run")
+    publish.add_argument("week")
+    publish.add_argument("--out", type=Path, default=None, help="the full run's folder (default: outputs/<unit>)")
+    publish.set_defaults(func=_cmd_publish)
+    grade = sub.add_parser("grade", help="check your own solution of a week against the reference's checks")
+    grade.add_argument("week", help="week01 … week16, c1 … c4, or the folder name")
+    grade.add_argument("path", nargs="?", help="your solution: a .py file, a notebook or a package folder")
+    grade.add_argument("--reference", action="store_true", help="grade the reference solution itself")
+    grade.add_argument("--json", action="store_true", help="machine-readable report")
+    grade.add_argument("--no-metrics", action="store_true", help="checks only (faster: the reference is not scored)")
+    grade.set_defaults(func=_cmd_grade)
     data = sub.add_parser("data", help="list, fetch or verify dataset files")
     data.add_argument("action", choices=["list", "fetch", "verify"])
     data.add_argument("names", nargs="*")

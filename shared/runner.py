@@ -134,3 +134,28 @@ def publish(week: Week, out_dir: Path, result: Result, context: dict[str, Any]) 
     footer = (f"\n\n_Measured by `roadmap run {week.key}` (seed {run['seed']}) in {run['wall_time_s']:.0f} s "
               f"on {run['hardware']} (load average {run['load_average']:g} during the run)._")  # fmt: skip
     replace_block(week.folder / "README.md", "results", body.rstrip() + footer)
+
+
+def republish(week: Week, out_dir: Path | None = None) -> Path:
+    """Re-render a unit's README block and model card from a finished full run's files, without retraining.
+
+    For a template change after a long run (the words change, the measured numbers cannot: they are read back
+    from `metrics.json` and `tables/*.csv`). Refuses fast runs and runs with overrides, which never publish.
+    """
+    from shared.metrics_io import read_metrics, read_table
+
+    out_dir = Path(out_dir) if out_dir else outputs_dir(week.slug, fast=False)
+    record = read_metrics(out_dir)
+    if record is None:
+        raise RoadmapError(f"{out_dir} has no metrics.json; run `roadmap run {week.key}` first")
+    if record.get("mode") != "full" or record.get("overrides"):
+        raise RoadmapError(f"{out_dir} holds a fast run or a run with overrides; only full runs publish")
+    tables = {name: read_table(out_dir, name) for name in record.get("tables", [])}
+    result = Result(metrics=record["metrics"], tables=tables, figures=[out_dir / f for f in record.get("figures", [])])
+    run_info = {key: record[key] for key in ("week", "mode", "seed", "wall_time_s", "hardware", "load_average")}
+    context = {"m": result.metrics, "tables": tables, "run": run_info}
+    card_template = week.folder / "templates" / "MODEL_CARD.md"
+    if card_template.is_file():
+        render_model_card(card_template, out_dir / "MODEL_CARD.md", **context)
+    publish(week, out_dir, result, context)
+    return week.folder / "README.md"

@@ -56,10 +56,14 @@ WEEKS: list[Week] = [
          ("sst2_dev",)),
     Week("week15", "week15_monitoring_ci", "monitoring", "Monitoring: logs, drift, alerts and CI",
          ("wine_red", "wine_white", "sst2_train", "sst2_dev", "imdb_test")),
+    Week("week16", "week16_pipeline", "pipeline", "End-to-end news classifier pipeline",
+         ("ag_news_test", "ag_news_classes", "bbc_news")),
     Week("c1", "capstones.c1_melanoma_eda", "melanoma_report", "Capstone 1: melanoma metadata report",
          ("melanoma_metadata",)),
     Week("c2", "capstones.c2_spaceship_titanic", "spaceship", "Capstone 2: Spaceship Titanic entry",
          ("spaceship_titanic",)),
+    Week("c3", "capstones.c3_multimodal_app", "multimodal_app", "Capstone 3: multimodal AI app",
+         ("cifar10_jpeg", "sst2_dev")),
     Week("c4", "capstones.c4_interview", "interview", "Capstone 4: interview readiness", ("wine_white",)),
 ]  # fmt: skip
 

@@ -23,3 +23,31 @@ def test_fast_week_twice_gives_identical_metrics(tmp_path, key):
     assert comparable(tmp_path / "a") == comparable(tmp_path / "b")
     record = json.loads((tmp_path / "a/metrics.json").read_text())
     assert record["seed"] == 7 and record["mode"] == "fast" and record["versions"]["numpy"]
+
+
+def test_republish_renders_the_same_block_from_the_saved_run(tmp_path, monkeypatch):
+    """`roadmap publish` re-renders from metrics.json + tables: the context equals the one the run itself used."""
+    import shared.runner as runner
+
+    week = find_week("week03")
+    seen: list[dict] = []
+    monkeypatch.setattr(runner, "publish", lambda week, out_dir, result, context: seen.append(context))
+    run_week(week, fast=False, seed=7, out_dir=tmp_path, publish_results=True)
+    runner.republish(week, tmp_path)
+    first, again = seen
+    assert again["m"] == json.loads(json.dumps(first["m"])) and again["run"] == first["run"]
+    assert set(again["tables"]) == set(first["tables"])
+    for name, frame in first["tables"].items():
+        assert again["tables"][name].shape == frame.shape
+
+
+def test_republish_refuses_fast_runs_and_missing_runs(tmp_path):
+    from shared.errors import RoadmapError
+    from shared.runner import republish
+
+    week = find_week("week03")
+    with pytest.raises(RoadmapError, match="no metrics.json"):
+        republish(week, tmp_path / "nothing")
+    run_week(week, fast=True, seed=7, out_dir=tmp_path)
+    with pytest.raises(RoadmapError, match="only full runs publish"):
+        republish(week, tmp_path)

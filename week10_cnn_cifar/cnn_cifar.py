@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,9 @@ from shared.targets import Target
 from shared.threads import training_settings
 from shared.torch_io import save_torch
 from week10_cnn_cifar.model import WIDTHS, CifarNet
+
+if TYPE_CHECKING:  # imported when used: TensorBoard is reporting, and `predict` should not wait for it
+    from week10_cnn_cifar.tb_logging import TrainingLog
 
 TARGETS = [
     Target("test_accuracy", ">=", 0.88, "issue 12: past the peers (a plain CNN reached 87.4% in 14.6 CPU minutes)"),
@@ -63,6 +67,7 @@ class Config:
     translate: int = 4  # augmentation: random shift of up to this many pixels (plus a random left-right flip)
     threads: int = 1  # CPU threads, fixed (shared.threads.training_settings says why)
     transfer: bool = True  # also run the ImageNet transfer-learning experiment (transfer.py)
+    tensorboard: bool = True  # log the run to <out_dir>/tensorboard/ (tb_logging.py); changes nothing in training
 
 
 # The fast mode (tests, notebook): seconds, still far above chance; the transfer experiment has its own test.
@@ -153,13 +158,15 @@ def fit(
     stats: tuple[list[float], list[float]],
     gen: torch.Generator,
     evaluate: Callable[[nn.Module], dict[str, float]] | None = None,
+    log: TrainingLog | None = None,
 ) -> pd.DataFrame:
     """Train for `cfg.epochs` with SGD + Nesterov momentum, a one-cycle learning rate and label smoothing.
 
     One-cycle warms the learning rate up, then anneals it to ~0 by the last step, which is what lets a short,
     fixed number of epochs reach a good accuracy; its length must be known up front. Label smoothing stops the
     network from pushing its logits to infinity on ten hard labels. `evaluate(model)` (the validation split,
-    never the test set) is called after each epoch; its time is not counted as training.
+    never the test set) is called after each epoch; its time is not counted as training. `log` (TensorBoard,
+    optional) receives every step's loss and learning rate and every epoch's row.
     Returns one row per epoch: train loss, cumulative training seconds, and what `evaluate` returned.
     """
     device = next(model.parameters()).device
@@ -184,12 +191,16 @@ def fit(
             optimiser.zero_grad(set_to_none=True)
             loss.backward()  # backward: the gradient of the loss with respect to every weight
             optimiser.step()  # step: move every weight a little against its gradient
+            if log is not None:  # TensorBoard: this batch's loss and the learning rate this step used
+                log.step(loss.item(), optimiser.param_groups[0]["lr"])
             schedule.step()  # one-cycle changes the learning rate after every batch
             total_loss += loss.item() * len(idx)
         train_s += time.perf_counter() - start
         row = {"epoch": epoch, "train_loss": total_loss / len(y), "train_s": train_s}
         if evaluate is not None:
             row |= evaluate(model)
+        if log is not None:
+            log.epoch(row, model)
         history.append(row)
         print(
             f"epoch {epoch}/{cfg.epochs}: " + ", ".join(f"{k} {v:.4g}" for k, v in row.items() if k != "epoch"),
@@ -305,11 +316,20 @@ def _run(out_dir: Path, cfg: Config, seed: int) -> Result:
 
     torch.manual_seed(seed)
     model = CifarNet(widths=cfg.widths).to(device, memory_format=torch.channels_last)
+    log = None
+    if cfg.tensorboard:  # reporting only (tb_logging.py): the same 16 validation images every epoch
+        from week10_cnn_cifar.tb_logging import TrainingLog
+
+        log = TrainingLog(out_dir / "tensorboard", model=model, images=data.x_train[split.val[:16]],
+                          labels=data.y_train[split.val[:16]], classes=list(CLASSES),
+                          predict=lambda m: predict_proba(m, x_val[:16], stats, tta=False))  # fmt: skip
     history = fit(
         model, x_train, y_train, cfg,
         stats=stats, gen=torch.Generator().manual_seed(seed),
-        evaluate=lambda m: validation_scores(m, x_val, y_val, stats),
+        evaluate=lambda m: validation_scores(m, x_val, y_val, stats), log=log,
     )  # fmt: skip
+    if log is not None:
+        log.close()
     choice = choose_tta(model, x_val, y_val, stats)
 
     # --- the test set, touched once, with the setting chosen on validation
@@ -334,6 +354,7 @@ def _run(out_dir: Path, cfg: Config, seed: int) -> Result:
         "n_parameters": sum(p.numel() for p in model.parameters()),
         "train_time_s": float(history["train_s"].iloc[-1]),
         "epoch_time_s": float(history["train_s"].iloc[-1]) / cfg.epochs,
+        "tensorboard_s": log.seconds if log is not None else 0.0,  # every logging call (per-step ones: in train_s)
         "threads": cfg.threads,
         "device": device.type,
         "data_form": data.form,

@@ -74,19 +74,19 @@ def check_tracking_uri(uri: str, timeout: float = 5) -> None:
     raise RoadmapError(f"{ENV_VAR}={uri!r} is not supported here: use sqlite:///path/to/mlflow.db or http://host:port")
 
 
-def start(uri: str, artifact_root: Path) -> str:
-    """Point MLflow at `uri` and return the id of this week's experiment (created on first use)."""
+def start(uri: str, artifact_root: Path, experiment_name: str = EXPERIMENT) -> str:
+    """Point MLflow at `uri` and return the id of the experiment (created on first use; week 16 passes its own)."""
     import mlflow
 
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
-    experiment = mlflow.get_experiment_by_name(EXPERIMENT)
+    experiment = mlflow.get_experiment_by_name(experiment_name)
     if experiment is not None:
         mlflow.set_experiment(experiment_id=experiment.experiment_id)
         return experiment.experiment_id
     # With a SQLite store the artifacts (models) go to a folder beside it; a server decides for itself.
     location = None if uri.startswith("http") else Path(artifact_root).resolve().as_uri()
-    experiment_id = mlflow.create_experiment(EXPERIMENT, artifact_location=location)
+    experiment_id = mlflow.create_experiment(experiment_name, artifact_location=location)
     mlflow.set_experiment(experiment_id=experiment_id)
     return experiment_id
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -127,7 +128,8 @@ class PredictRequest(BaseModel):
 
 class Prediction(BaseModel):
     label: str = Field(examples=["positive"])
-    probability: float = Field(ge=0.5, le=1.0, description="The model's probability of `label`.")
+    # ≥ 1/k for the most likely of k labels: ≥ 0.5 for week 12's two, ≥ 0.25 for week 16's four news classes
+    probability: float = Field(ge=0.0, le=1.0, description="The model's probability of `label` (its most likely).")
 
 
 class PredictResponse(BaseModel):
@@ -151,12 +153,21 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 # ---------------------------------------------------------------- the service
+ModelLoader = Callable[[Settings], ServedModel]  # settings → a loaded model with .predict, .version, .quantized, ...
+
+
+def default_loader(s: Settings) -> ServedModel:
+    """Week 12's sentiment model (another unit passes its own loader to `create_app`, e.g. week 16's news model)."""
+    return load_served_model(s.model_dir, quantized=s.quantize, torch_threads=s.torch_threads)
+
+
 class SentimentService:
     """The model and the path to it: loaded in the background, answered through the micro-batcher."""
 
-    def __init__(self, settings: Settings, telemetry: Telemetry) -> None:
+    def __init__(self, settings: Settings, telemetry: Telemetry, loader: ModelLoader | None = None) -> None:
         self.settings = settings
         self.telemetry = telemetry
+        self.loader = loader or default_loader
         self.model: ServedModel | None = None
         self.error: str | None = None  # why loading failed, for /ready
         self.batcher: MicroBatcher | None = None
@@ -164,9 +175,7 @@ class SentimentService:
     async def load(self) -> None:
         s = self.settings
         try:
-            self.model = await asyncio.to_thread(
-                load_served_model, s.model_dir, quantized=s.quantize, torch_threads=s.torch_threads
-            )
+            self.model = await asyncio.to_thread(self.loader, s)
         except RoadmapError as exc:
             self.error = str(exc)
             log.error("model failed to load", extra={"event": "model_failed"})
@@ -204,11 +213,17 @@ class SentimentService:
 
 
 # ---------------------------------------------------------------- the app
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """A new app (its own model, metrics and rate limiter): `uvicorn --factory ...main:create_app`."""
+def create_app(
+    settings: Settings | None = None, *, loader: ModelLoader | None = None, title: str = "Sentiment API (week 14)",
+    description: str = "Classifies English sentences as positive or negative with the week 12 model.",
+) -> FastAPI:  # fmt: skip
+    """A new app (its own model, metrics and rate limiter): `uvicorn --factory ...main:create_app`.
+
+    `loader` makes the model pluggable (default: week 12's sentiment model); limits, metrics and logs stay the same.
+    """
     settings = settings or settings_from_environment()
     telemetry = Telemetry()
-    service = SentimentService(settings, telemetry)
+    service = SentimentService(settings, telemetry, loader)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -220,10 +235,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await service.close()
 
     app = FastAPI(
-        title="Sentiment API (week 14)",
+        title=title,
         version="1.0.0",
         lifespan=lifespan,
-        description="Classifies English sentences as positive or negative with the week 12 model.",
+        description=description,
     )
     app.state.service, app.state.telemetry = service, telemetry
     app.add_middleware(ServiceMiddleware, settings=settings, telemetry=telemetry, service=service)

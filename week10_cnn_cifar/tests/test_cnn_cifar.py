@@ -1,11 +1,15 @@
 """Week 10: units (augmentation, split, loop, interval), one fast run through the runner (artefacts, validation
-history, accuracy, reproducibility), the saved model (held-out accuracy, batch and mirror invariance), the CLI."""
+history, accuracy, reproducibility), the saved model (held-out accuracy, batch and mirror invariance), the CLI,
+and the run's TensorBoard log (read back with TensorBoard's own reader; a dashboard screenshot)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from PIL import Image
@@ -184,9 +188,12 @@ def test_fast_run_is_far_above_chance_with_an_interval(fast_run):
     assert metrics["test_accuracy_ci_high"] - metrics["test_accuracy_ci_low"] < 0.065  # n = 1,000
 
 
-def test_same_seed_same_metrics(fast_run, tmp_path):
-    _, first = fast_run
+def test_same_seed_same_metrics_with_tensorboard_on_or_off(fast_run, tmp_path, monkeypatch):
+    _, first = fast_run  # logged to TensorBoard (FAST.tensorboard is on); the second run is not
+    assert cnn_cifar.FAST.tensorboard and first["tensorboard_s"] > 0
+    monkeypatch.setattr(cnn_cifar, "FAST", dataclasses.replace(cnn_cifar.FAST, tensorboard=False))
     second = run_week(find_week("week10"), fast=True, seed=42, out_dir=tmp_path)["metrics"]
+    assert not (tmp_path / "tensorboard").exists() and second["tensorboard_s"] == 0
     assert {k: v for k, v in first.items() if not k.endswith("_s")} == {
         k: v for k, v in second.items() if not k.endswith("_s")
     }
@@ -284,7 +291,7 @@ def test_the_results_and_model_card_templates_render_a_full_run_with_transfer():
          "n_train": 45000, "n_val": 5000, "epochs": 20, "train_time_s": 700.0, "epoch_time_s": 25.0, "threads": 1,
          "data_form": "cifar10_jpeg", "tta": True, "val_accuracy_plain": 0.89, "val_accuracy_flip_tta": 0.9,
          "n_parameters": 491754, "device": "cpu", "transfer_labels_per_class": 100, "transfer_n_test": 2000,
-         "transfer_resolution": 96, "transfer_probe_c": 0.1}  # fmt: skip
+         "transfer_resolution": 96, "transfer_probe_c": 0.1, "tensorboard_s": 7.0}  # fmt: skip
     tables = {
         "per_class": pd.DataFrame({"class_name": CLASSES, "test_accuracy": [0.9] * 10, "n": [1000] * 10}),
         "history": pd.DataFrame(
@@ -317,3 +324,66 @@ def test_the_results_and_model_card_templates_render_a_full_run_with_transfer():
     card = render(folder / "MODEL_CARD.md", m=m, tables=tables, run=run)
     assert missing_sections(card) == [] and "491,754 weights" in card
     assert transfer.TransferConfig().labels_per_class == m["transfer_labels_per_class"]
+
+
+# ---------------------------------------------------------------- the TensorBoard log (tb_logging.py, reporting)
+def _event_accumulator(logdir):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    return EventAccumulator(str(logdir), size_guidance={"scalars": 0, "images": 0}).Reload()  # keep every point
+
+
+def test_tensorboard_scalars_are_the_runs_history_and_metrics(fast_run):
+    out, metrics = fast_run
+    events = _event_accumulator(out / "tensorboard")
+    history = pd.read_csv(out / "tables" / "history.csv")
+    epochs = cnn_cifar.FAST.epochs
+
+    def values(tag):
+        return [e.value for e in events.Scalars(tag)]
+
+    for tag, column in [("val/accuracy", "val_accuracy"), ("val/loss", "val_loss"), ("train/epoch_loss", "train_loss")]:
+        assert [e.step for e in events.Scalars(tag)] == list(range(1, epochs + 1)), tag
+        np.testing.assert_allclose(values(tag), history[column], rtol=1e-6, err_msg=tag)  # stored as float32
+    assert values("val/accuracy")[-1] == pytest.approx(metrics["val_accuracy_plain"], rel=1e-6)
+
+    # Per step: every SGD step once; the batch losses average (weighted by batch size) to each epoch's train loss.
+    steps_per_epoch = math.ceil(metrics["n_train"] / cnn_cifar.FAST.batch_size)
+    losses, rates = np.array(values("train/loss")), np.array(values("train/learning_rate"))
+    assert len(losses) == len(rates) == epochs * steps_per_epoch
+    sizes = np.diff(np.minimum(np.arange(steps_per_epoch + 1) * cnn_cifar.FAST.batch_size, metrics["n_train"]))
+    per_epoch = losses.reshape(epochs, steps_per_epoch) @ sizes / metrics["n_train"]
+    np.testing.assert_allclose(per_epoch, history["train_loss"], rtol=1e-5)
+    # One-cycle: starts at max_lr / 25, peaks at max_lr after the warm-up, ends near zero.
+    assert rates[0] == pytest.approx(cnn_cifar.FAST.max_lr / 25, rel=1e-5)
+    assert rates.max() == pytest.approx(cnn_cifar.FAST.max_lr, rel=1e-3) and rates[-1] < rates[0] / 100
+    assert abs(int(rates.argmax()) - cnn_cifar.FAST.warmup * len(rates)) <= 2
+
+    # The fixed validation images with predictions, once per epoch, and the model graph.
+    assert [e.step for e in events.Images("val/predictions")] == list(range(1, epochs + 1))
+    assert events.Tags()["graph"] and any("Conv" in node.op or "conv" in node.op for node in events.Graph().node)
+    assert 0 < metrics["tensorboard_s"] < metrics["train_time_s"]
+
+
+def test_tensorboard_dashboard_screenshot_shows_the_scalars(fast_run, tmp_path):
+    from shared.browser import find_browser
+    from week10_cnn_cifar.tb_screenshot import screenshot
+
+    if find_browser() is None:
+        print("SKIPPED: no Chromium for the TensorBoard screenshot (apt install chromium)")
+        pytest.skip("no Chromium: the TensorBoard screenshot needs a headless browser")
+    out, _ = fast_run
+    png = screenshot(out / "tensorboard", tmp_path / "tensorboard.png", timeout_s=90)
+    with Image.open(png) as image:
+        assert image.size == (1400, 1140)
+        pixels = np.asarray(image.convert("RGB")).reshape(-1, 3)
+    orange = (pixels[:, 0] > 200) & (pixels[:, 1] > 80) & (pixels[:, 1] < 140) & (pixels[:, 2] < 80)
+    assert orange.mean() > 0.04  # TensorBoard's orange header bar and the orange curves were drawn
+    assert not list(tmp_path.glob(".*"))  # no partial picture, no server log left behind
+
+
+def test_tensorboard_screenshot_without_a_log_is_a_clear_error(tmp_path):
+    from week10_cnn_cifar.tb_screenshot import screenshot
+
+    with pytest.raises(RoadmapError, match="no TensorBoard event files"):
+        screenshot(tmp_path, tmp_path / "x.png")
