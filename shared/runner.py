@@ -7,7 +7,6 @@ README from its template.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from shared.seed import seed_everything
 from shared.targets import Target
 from shared.templates import render
 from shared.threads import blas_threads
-from shared.timing import timer
+from shared.timing import load_sampler, timer
 from shared.weeks import Week
 
 
@@ -54,8 +53,7 @@ def run_week(
         raise RoadmapError(f"--out {out_dir} is a file; give a folder for the run's outputs")
     out_dir.mkdir(parents=True, exist_ok=True)
     seed_everything(seed)
-    load_before = _load_average()
-    with timer() as clock, blas_threads(1):
+    with timer() as clock, load_sampler() as load_seen, blas_threads(1):
         result = module.run(out_dir=out_dir, fast=fast, seed=seed, **overrides)
     if isinstance(result, dict):  # transitional: a unit not yet converted to Result
         result = Result(metrics=result)
@@ -72,7 +70,7 @@ def run_week(
         }  # fmt: skip
         for t in targets
     ]
-    load = round(max(load_before, _load_average()), 1)
+    load = round(load_seen["mean"], 1)
     run_info = {"week": week.key, "mode": "fast" if fast else "full", "seed": seed, "wall_time_s": round(wall, 1),
                 "hardware": hardware_summary(), "load_average": load}  # fmt: skip
     write_run(
@@ -97,14 +95,6 @@ def run_week(
         publish(week, out_dir, result, context)
     return {"week": week.key, "out_dir": str(out_dir), "metrics": result.metrics, "wall_time_s": wall,
             "targets": verdicts}  # fmt: skip
-
-
-def _load_average() -> float:
-    """1-minute load average: how busy the machine was, so a reader can judge a wall time (0 where unknown)."""
-    try:
-        return os.getloadavg()[0]
-    except (OSError, AttributeError):
-        return 0.0
 
 
 def publish(week: Week, out_dir: Path, result: Result, context: dict[str, Any]) -> None:
@@ -132,7 +122,7 @@ def publish(week: Week, out_dir: Path, result: Result, context: dict[str, Any]) 
         )
     run = context["run"]
     footer = (f"\n\n_Measured by `roadmap run {week.key}` (seed {run['seed']}) in {run['wall_time_s']:.0f} s "
-              f"on {run['hardware']} (load average {run['load_average']:g} during the run)._")  # fmt: skip
+              f"on {run['hardware']} (mean load average {run['load_average']:g} during the run)._")  # fmt: skip
     replace_block(week.folder / "README.md", "results", body.rstrip() + footer)
 
 

@@ -241,3 +241,15 @@ def _current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_load_sampler_reads_the_load_through_the_block_not_once_at_the_end():
+    import os
+    import time
+
+    from shared.timing import load_sampler
+
+    with load_sampler(every_s=0.01) as load:
+        time.sleep(0.1)
+    assert load["samples"] >= 3  # sampled through the block, not once
+    assert load["max"] >= load["mean"] > 0 or os.getloadavg()[0] == 0
