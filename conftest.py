@@ -14,3 +14,6 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.register_profile("dev", print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# Deliberately wrong learner solutions that `roadmap grade` is tested against: data for tests, never tests.
+collect_ignore_glob = ["*/grading_fixtures/*"]

@@ -82,9 +82,12 @@ def mkdocs_config(docs: Path) -> str:
         unit = docs / folder.relative_to(REPO_ROOT)
         if not (unit / "index.md").exists():
             continue
-        nav.append(f"  - {title!r}:")  # a section: the README first, then its notebook and model card
-        for page in [unit / "index.md", *sorted(unit.glob("*.ipynb")), *sorted(unit.glob("MODEL_CARD.md"))]:
-            name = {"index.md": "Overview", "MODEL_CARD.md": "Model card"}.get(page.name, f"Notebook: {page.stem}")
+        nav.append(f"  - {title!r}:")  # a section: the README, its notebook, model card, then any other page
+        extra = sorted(p for p in unit.glob("*.md") if p.name not in ("index.md", "MODEL_CARD.md"))
+        for page in [unit / "index.md", *sorted(unit.glob("*.ipynb")), *sorted(unit.glob("MODEL_CARD.md")), *extra]:
+            name = {"index.md": "Overview", "MODEL_CARD.md": "Model card"}.get(page.name) or (
+                f"Notebook: {page.stem}" if page.suffix == ".ipynb" else page.stem.replace("_", " ").capitalize()
+            )
             nav.append(f"    - {name!r}: {page.relative_to(docs).as_posix()}")
     return "\n".join([
         "site_name: ML roadmap — portfolio",
