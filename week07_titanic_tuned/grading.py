@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import functools
 from types import SimpleNamespace
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from shared.grading import Check, Function, Metric, Rubric, SelfCheck, expect
-from shared.grading.probes import seeded
+from shared.grading.probes import once, seeded
 
 CONTRACT = [
     Function("clean", "clean(df: pd.DataFrame) -> pd.DataFrame",
@@ -96,14 +95,6 @@ WOMEN_SURVIVE = SimpleNamespace(fit=lambda X, y: _WomenSurvive())  # week 2's ru
 
 # --- one call per solution and question -------------------------------------------------------------------
 
-_memo: dict[tuple[int, str], tuple[Any, Any]] = {}
-
-
-def _once(sol, key: str, make):
-    if (id(sol), key) not in _memo:
-        _memo[id(sol), key] = (sol, make())
-    return _memo[id(sol), key][1]
-
 
 def fit(sol, y: pd.Series | None = None):
     d = data()
@@ -111,7 +102,7 @@ def fit(sol, y: pd.Series | None = None):
 
 
 def model(sol):
-    return _once(sol, "model", lambda: fit(sol))
+    return once(sol, "model", lambda: fit(sol))
 
 
 def labels(m, X: pd.DataFrame) -> np.ndarray:
@@ -128,7 +119,7 @@ def proba(m, X: pd.DataFrame) -> np.ndarray:
 
 def accuracy(sol) -> float:
     d = data()
-    return _once(sol, "accuracy", lambda: float((labels(model(sol), d.X_test) == d.y_test.to_numpy()).mean()))
+    return once(sol, "accuracy", lambda: float((labels(model(sol), d.X_test) == d.y_test.to_numpy()).mean()))
 
 
 def estimate(sol, y: pd.Series | None = None) -> float:
@@ -139,11 +130,11 @@ def estimate(sol, y: pd.Series | None = None) -> float:
 
 
 def own_estimate(sol) -> float:
-    return _once(sol, "estimate", lambda: estimate(sol))
+    return once(sol, "estimate", lambda: estimate(sol))
 
 
 def cleaned(sol) -> pd.DataFrame:
-    return _once(sol, "cleaned", lambda: sol.clean(data().raw.copy()))
+    return once(sol, "cleaned", lambda: sol.clean(data().raw.copy()))
 
 
 # --- code: week 2's cleaning rules ------------------------------------------------------------------------

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import functools
 from types import SimpleNamespace
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from shared.grading import Check, Function, Metric, Rubric, SelfCheck, expect
-from shared.grading.probes import seeded
+from shared.grading.probes import once, seeded
 
 CONTRACT = [
     Function("clean", "clean(meta: pd.DataFrame) -> pd.DataFrame",
@@ -112,17 +111,9 @@ def _by_image(meta: pd.DataFrame, seed: int):
 
 NAIVE = SimpleNamespace(clean=_drop_gaps, split=_by_image)  # drop the gaps, split the images
 
-_memo: dict[tuple[int, str], tuple[Any, Any]] = {}
-
-
-def _once(sol, key: str, make):
-    if (id(sol), key) not in _memo:
-        _memo[id(sol), key] = (sol, make())
-    return _memo[id(sol), key][1]
-
 
 def cleaned(sol) -> pd.DataFrame:
-    return _once(sol, "clean", lambda: seeded(SEED, sol.clean, metadata().copy()))
+    return once(sol, "clean", lambda: seeded(SEED, sol.clean, metadata().copy()))
 
 
 def summary(sol, meta: pd.DataFrame | None = None) -> dict:
@@ -148,7 +139,7 @@ def split_rows(sol) -> tuple[np.ndarray, np.ndarray]:
 
 def leaked_test_images(sol) -> float:
     """Share of test images whose patient also has images in training."""
-    train, test = _once(sol, "split", lambda: split_rows(sol))
+    train, test = once(sol, "split", lambda: split_rows(sol))
     patients = metadata()["patient_id"]
     return float(patients.iloc[test].isin(set(patients.iloc[train])).mean())
 
@@ -200,7 +191,7 @@ def check_interval_resamples_patients(sol) -> None:
 
 
 def check_split_keeps_patients_apart(sol) -> None:
-    train, test = _once(sol, "split", lambda: split_rows(sol))
+    train, test = once(sol, "split", lambda: split_rows(sol))
     n = len(metadata())
     expect(np.intersect1d(train, test).size == 0, "some rows are on both sides of the split")
     expect(np.union1d(train, test).size == n, f"{n - np.union1d(train, test).size} rows are on neither side")
@@ -210,7 +201,7 @@ def check_split_keeps_patients_apart(sol) -> None:
 
 
 def check_same_seed_same_answers(sol) -> None:
-    first = _once(sol, "split", lambda: split_rows(sol))
+    first = once(sol, "split", lambda: split_rows(sol))
     again = split_rows(sol)
     expect(all(np.array_equal(a, b) for a, b in zip(first, again, strict=True)), "`split` with the same seed "
                                                                                   "gave another split")  # fmt: skip

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import functools
 from types import SimpleNamespace
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from shared.grading import Check, Function, Metric, Rubric, SelfCheck, expect
-from shared.grading.probes import seeded
+from shared.grading.probes import once, seeded
 
 CONTRACT = [
     Function("cv_splits", "cv_splits(X: pd.DataFrame, y: pd.Series) -> list[tuple[np.ndarray, np.ndarray]]",
@@ -94,14 +93,6 @@ def _plain_folds(X: pd.DataFrame, y: pd.Series):
 
 BASELINE = SimpleNamespace(fit=lambda X, y: _Majority(bool(y.mean() >= 0.5)), cv_splits=_plain_folds)
 
-_memo: dict[tuple[int, str], tuple[Any, Any]] = {}
-
-
-def _once(sol, key: str, make):
-    if (id(sol), key) not in _memo:
-        _memo[id(sol), key] = (sol, make())
-    return _memo[id(sol), key][1]
-
 
 def fit(sol):
     d = data()
@@ -109,7 +100,7 @@ def fit(sol):
 
 
 def model(sol):
-    return _once(sol, "model", lambda: fit(sol))
+    return once(sol, "model", lambda: fit(sol))
 
 
 def answers(m, X: pd.DataFrame) -> np.ndarray:
@@ -126,7 +117,7 @@ def proba(m, X: pd.DataFrame) -> np.ndarray:
 
 def accuracy(sol) -> float:
     d = data()
-    return _once(sol, "accuracy", lambda: float((answers(model(sol), d.X_test) == d.y_test.to_numpy()).mean()))
+    return once(sol, "accuracy", lambda: float((answers(model(sol), d.X_test) == d.y_test.to_numpy()).mean()))
 
 
 def folds(sol) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -137,7 +128,7 @@ def folds(sol) -> list[tuple[np.ndarray, np.ndarray]]:
         expect(len(out) >= 2, f"`cv_splits` gave {len(out)} fold(s); K-fold CV needs at least 2")
         return out
 
-    return _once(sol, "folds", make)
+    return once(sol, "folds", make)
 
 
 def group_leakage(sol) -> float:

@@ -66,3 +66,15 @@ def seeded(seed: int, call: Callable, *args, **kwargs):
     """`call(*args, **kwargs)` after seeding every random source: a fixed seed must give a fixed answer."""
     seed_everything(seed)
     return call(*args, **kwargs)
+
+
+_memo: dict[tuple[int, str], tuple[object, object]] = {}
+
+
+def once(sol: object, key: str, make: Callable[[], object]) -> object:
+    """`make()` the first time a check asks for `key` of this loaded solution, the stored value afterwards: several
+    checks score one fitted model, and fitting it once per check would multiply a grade's time. The solution object
+    is kept with its value, so its id cannot be reused by another solution while the entry exists."""
+    if (id(sol), key) not in _memo:
+        _memo[id(sol), key] = (sol, make())
+    return _memo[id(sol), key][1]
