@@ -5,7 +5,8 @@
 The repository layout is mirrored into a fresh `docs/` folder inside DIR (never inside a unit): the top-level
 README becomes the home page (with the results table), each registered unit's README becomes `<unit>/index.md`
 next to its figures, model card and notebook (executed in fast mode first, unless `--no-execute`, then rendered
-with its outputs by mkdocs-jupyter). A relative link to a page or image that is in the site stays relative; a link
+with its outputs by mkdocs-jupyter). The blog's posts (`blog.py`) are rendered from their templates with numbers read
+from the units' published results. A relative link to a page or image that is in the site stays relative; a link
 to any other repository file (code, tests, Dockerfile) points at the file on GitHub. Then `mkdocs build --strict`:
 a broken internal link or a missing image fails the build.
 """
@@ -21,6 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from capstones.c4_interview import blog
 from shared.errors import RoadmapError
 from shared.paths import REPO_ROOT
 from shared.weeks import WEEKS
@@ -77,7 +79,7 @@ def rewrite_links(text: str, source: Path, copied: dict[Path, Path], docs: Path)
 
 def mkdocs_config(docs: Path) -> str:
     """mkdocs.yml: Material theme, notebooks rendered as stored (executed beforehand), strict link validation."""
-    nav = ["  - Home: index.md"]
+    nav = ["  - Home: index.md", f"  - Blog: {blog.BLOG_DIR}/index.md"]
     for title, folder in unit_pages():
         unit = docs / folder.relative_to(REPO_ROOT)
         if not (unit / "index.md").exists():
@@ -94,9 +96,13 @@ def mkdocs_config(docs: Path) -> str:
         f"repo_url: {REPO_URL}",
         "docs_dir: docs",
         "theme:\n  name: material\n  features: [navigation.indexes]",
-        "markdown_extensions: [tables, admonition, toc, attr_list, md_in_html]",
+        "markdown_extensions:\n  - tables\n  - admonition\n  - toc\n  - attr_list\n  - md_in_html",
+        "  - pymdownx.superfences:\n      custom_fences:\n        - name: mermaid\n          class: mermaid\n"
+        "          format: !!python/name:pymdownx.superfences.fence_code_format",  # ```mermaid → a diagram (Material)
         "plugins:",
         "  - search",
+        f"  - blog:\n      blog_dir: {blog.BLOG_DIR}\n      post_url_format: '{{slug}}'\n"
+        "      archive: false\n      categories: false\n      authors: false",
         "  - mkdocs-jupyter:\n      execute: false\n      include_source: true\n"
         "      allow_errors: false\n      ignore_h1_titles: true",
         "validation:\n  omitted_files: warn\n  absolute_links: info\n  unrecognized_links: warn\n"
@@ -147,9 +153,10 @@ def build(out: Path, *, execute: bool = True) -> Path:
         shutil.rmtree(out)
     docs = out / "docs"
     copied = collect(docs)
+    copied.update(blog.write_posts(docs))  # {template: rendered post}: its links are rewritten as the template's
     for source, target in copied.items():
         if target.suffix == ".md":
-            target.write_text(rewrite_links(source.read_text(encoding="utf-8"), source, copied, docs), encoding="utf-8")
+            target.write_text(rewrite_links(target.read_text(encoding="utf-8"), source, copied, docs), encoding="utf-8")
     if execute:
         execute_notebooks(copied, out / "notebook-outputs")
     (out / "mkdocs.yml").write_text(mkdocs_config(docs), encoding="utf-8")

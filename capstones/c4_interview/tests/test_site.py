@@ -1,6 +1,7 @@
 """The portfolio site: link rewriting (unit), a strict MkDocs build of the whole repository (notebooks rendered
 without execution here; `make site` executes them), every image on every page present, and the home page opened in
-headless Chromium for a screenshot (skipped, with the reason printed, where no browser exists).
+headless Chromium for a screenshot (skipped, with the reason printed, where no browser exists); the week 16 blog post
+built with the published numbers, its Mermaid diagram handed to Material's renderer (a stub stands in for the CDN).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def test_strict_build_has_every_unit_and_every_image(built):
     assert "figures/bias_variance.png" in c4 and f"{site.REPO_URL}/blob/main/week14_fastapi_docker/Dockerfile" in c4
 
 
-def test_home_page_renders_in_headless_chromium(built, tmp_path):
+def test_home_page_and_the_blog_diagram_in_headless_chromium(built, tmp_path):
     from shared.browser import INSTALL_HINT, find_browser, open_page
 
     if find_browser() is None:
@@ -72,7 +73,26 @@ def test_home_page_renders_in_headless_chromium(built, tmp_path):
         page.wait_for_selector("table")
         assert "ML roadmap" in page.title()
         page.screenshot(path=str(shot))
+        check_post_diagram_reaches_mermaid(page, built)  # same browser: its start is most of this test's time
     assert shot.stat().st_size > 20_000
+
+
+def check_post_diagram_reaches_mermaid(page, built) -> None:
+    """Offline, Material's request for mermaid.js (unpkg) is answered by a stub that records what it is asked to
+    draw: the week 16 README's diagram, exactly, which replaces the code block (a real Mermaid would draw it)."""
+    from capstones.c4_interview import blog
+
+    stub = ("window.mermaid = {initialize() {}, async render(id, code) {"
+            " (window.drawn = window.drawn || []).push(code); return {svg: '<svg></svg>'}; }};")  # fmt: skip
+    readme = (REPO_ROOT / "week16_pipeline" / "README.md").read_text(encoding="utf-8")
+    fence = blog._MERMAID.search(blog.results_block(readme)).group(0)
+    diagram = fence.removeprefix("```mermaid").removesuffix("```").strip()
+    page.route("http*://**", lambda route: route.abort())  # nothing leaves the machine …
+    page.route("**/mermaid*.js", lambda route: route.fulfill(body=stub, content_type="text/javascript"))  # … but this
+    page.goto((built / "blog" / "week16" / "index.html").as_uri())
+    page.wait_for_function("window.drawn && window.drawn.length > 0", timeout=10_000)
+    assert [code.strip() for code in page.evaluate("window.drawn")] == [diagram]
+    assert page.locator("pre.mermaid").count() == 0 and page.locator("div.mermaid").count() == 1
 
 
 def test_pages_workflow_builds_strict_and_deploys_only_from_main():
@@ -104,3 +124,28 @@ def test_notebooks_are_executed_in_fast_mode_and_a_failing_cell_names_its_notebo
     with pytest.raises(RoadmapError, match="bad.ipynb failed in fast mode"):
         site.execute_notebooks({bad: tmp_path / "never.ipynb"}, tmp_path / "scratch")
     assert not (tmp_path / "never.ipynb").exists()
+
+
+def test_the_week16_blog_post_is_built_with_the_published_numbers(built):
+    from capstones.c4_interview import blog
+
+    readme = (REPO_ROOT / "week16_pipeline" / "README.md").read_text(encoding="utf-8")
+    accuracy = blog.results_block(readme).split("held-out articles:", 1)[1].split("**")[1]  # 86.7% (95% CI …)
+    post = (built / "blog" / "week16" / "index.html").read_text(encoding="utf-8")
+    assert "What we built in week 16" in post and f"<strong>{accuracy}</strong>" in post
+    assert '<pre class="mermaid"><code>flowchart LR' in post  # superfences hands it to Material's Mermaid
+    assert 'href="../../week16_pipeline/#results"' in post  # links back into the site, not to GitHub
+    assert "week16/" in (built / "blog" / "index.html").read_text(encoding="utf-8")  # the blog lists the post
+    week16 = (built / "week16_pipeline" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../blog/week16/">What we built in week 16</a>' in week16  # the README's link → the post
+
+
+def test_a_number_missing_from_the_post_fails_the_build_and_writes_no_post(tmp_path, monkeypatch):
+    from capstones.c4_interview import blog
+
+    template = tmp_path / "week16.md"
+    template.write_text("# Post\n\nLatency {{ m.p99_at_the_moon_ms }} ms\n")
+    monkeypatch.setattr(blog, "WEEK16_TEMPLATE", template)
+    with pytest.raises(RoadmapError, match="a number is missing.*p99_at_the_moon_ms"):
+        blog.write_posts(tmp_path / "docs")  # what site.build calls before mkdocs
+    assert not (tmp_path / "docs" / "blog" / "posts" / "week16.md").exists()
