@@ -8,6 +8,7 @@ allocates without bound, one whose own helper raises, one that fails at import, 
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -103,7 +104,8 @@ def test_only_displays_tells_drawing_from_computing(source, displays):
     assert only_displays(source) is displays
 
 
-def test_cli_exit_codes_and_json(tmp_path):
+def test_cli_exit_codes_and_json(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "week15_monitoring_ci.grading", None)  # import fails: as if it had no grader
     code, _ = run_in_process(main, ["grade", "week03", str(FIXTURES / "h_too_large.py"), "--no-metrics"])
     assert code == 1
     not_a_notebook = tmp_path / "solution.ipynb"
@@ -143,3 +145,17 @@ def test_grade_command_guard_exits_2_on_bad_input_and_never_tracebacks(tmp_path)
                              str(tmp_path / "notes.txt"), str(tmp_path / "missing.py"), "", "ünï"])  # fmt: skip
     argvs = st.lists(words, max_size=4).map(lambda argv: ["grade", *argv])
     assert_cli_guard(main, argvs, max_examples=25)
+
+
+def test_every_registered_unit_ships_a_grader_with_fixtures_and_a_readme_section():
+    """Issue 18's "done when": `roadmap grade` covers every unit that has landed, each with its wrong solutions
+    and a "Check your own solution" section (a new unit without them fails here, not in a learner's hands)."""
+    import importlib.util
+
+    from shared.weeks import WEEKS
+
+    for week in WEEKS:
+        assert importlib.util.find_spec(f"{week.package}.grading") is not None, f"{week.key}: no grading.py"
+        fixtures = [p for p in (week.folder / "tests" / "grading_fixtures").glob("*") if not p.name.startswith("_")]
+        assert len(fixtures) >= 3, f"{week.key}: {len(fixtures)} wrong-solution fixtures, the pattern asks for 3+"
+        assert "Check your own solution" in (week.folder / "README.md").read_text(encoding="utf-8"), week.key
