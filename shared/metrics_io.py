@@ -18,6 +18,16 @@ from shared.atomic import atomic_write_text
 from shared.result import Result, to_jsonable
 
 
+def _relative(path: Path | str, out_dir: Path) -> str:
+    """A figure's path as `roadmap publish` finds it again: relative to the run folder (`figures/x.png` when the
+    unit saves into a subfolder), or its bare name when it lies elsewhere."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(out_dir.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
 def write_run(out_dir: Path | str, result: Result, *, record: dict[str, Any]) -> Path:
     """Write `metrics.json` (result metrics + `record`) and one CSV per table; return the JSON path."""
     from shared.device import hardware_summary
@@ -30,7 +40,7 @@ def write_run(out_dir: Path | str, result: Result, *, record: dict[str, Any]) ->
         **record,
         "metrics": result.metrics,
         "tables": sorted(result.tables),
-        "figures": [p.name for p in result.figures],
+        "figures": [_relative(p, out_dir) for p in result.figures],
         "hardware": hardware_summary(),
         "platform": platform.platform(),
         "versions": package_versions(),

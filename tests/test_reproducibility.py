@@ -51,3 +51,14 @@ def test_republish_refuses_fast_runs_and_missing_runs(tmp_path):
     run_week(week, fast=True, seed=7, out_dir=tmp_path)
     with pytest.raises(RoadmapError, match="only full runs publish"):
         republish(week, tmp_path)
+
+
+def test_a_figure_saved_in_a_subfolder_is_found_again_by_republish(tmp_path):
+    """Units that save figures under `figures/` (week 16) record them relative to the run folder, not by bare name."""
+    from shared.metrics_io import read_metrics, write_run
+    from shared.result import Result
+
+    (tmp_path / "figures").mkdir()
+    inside, outside = tmp_path / "figures" / "a.png", tmp_path.parent / "b.png"
+    write_run(tmp_path, Result(metrics={"x": 1}, figures=[inside, outside]), record={})
+    assert read_metrics(tmp_path)["figures"] == ["figures/a.png", "b.png"]

@@ -108,9 +108,12 @@ def run_baselines(config: Config, train: pd.DataFrame, dev: pd.DataFrame, seed: 
 
 # ---------------------------------------------------------------- the fine-tuning loop
 def fine_tune(
-    model, tokenizer, features: list[dict], *, lr: float, epochs: int, config: Config, seed: int
+    model, tokenizer, features: list[dict], *, lr: float, epochs: int, config: Config, seed: int, on_epoch_end=None
 ) -> list[float]:
-    """Train every weight with AdamW and a linear warm-up/decay schedule; return the loss of each step."""
+    """Train every weight with AdamW and a linear warm-up/decay schedule; return the loss of each step.
+
+    `on_epoch_end(epoch)`, if given, is called after each epoch (1-based) with the model in training mode
+    afterwards: week 16 scores validation there to pick the epoch (this week's budget is fixed instead)."""
     from transformers import get_linear_schedule_with_warmup
 
     no_decay = ("bias", "LayerNorm", "layer_norm")
@@ -140,6 +143,9 @@ def fine_tune(
             scheduler.step()
             optimizer.zero_grad()
             losses.append(loss.item())
+        if on_epoch_end is not None:
+            on_epoch_end(epoch + 1)
+            model.train()
     return losses
 
 

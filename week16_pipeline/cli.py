@@ -1,6 +1,6 @@
 """Extra code (scaffolding): the week's extra commands.
 
-python -m week16_pipeline stage data|train|deploy|monitor|report --work DIR [--params params.yaml]  # dvc.yaml's stages
+python -m week16_pipeline stage data|train|deploy|monitor|scale|report --work DIR [--params params.yaml]  # dvc.yaml
 python -m week16_pipeline predict --model DIR "Oil prices hit a record high"   # label, probability, model version
 python -m week16_pipeline retrain --data rows.csv --out DIR [--C 10]           # what a drift alert triggers
 python -m week16_pipeline verify-audit outputs/week16_pipeline/audit.jsonl     # is the hash chain intact?
@@ -15,7 +15,7 @@ from pathlib import Path
 from shared.cli import seed_arg
 from shared.errors import RoadmapError
 
-STAGES = ("data", "train", "deploy", "monitor", "report")
+STAGES = ("data", "train", "deploy", "monitor", "scale", "report")
 
 
 def _stage(args: argparse.Namespace) -> int:

@@ -4,7 +4,8 @@ transformer fine-tuned with week 12's training loop.
 - **Baseline**: word 1-2-grams, sublinear TF-IDF, multinomial logistic regression; `C` is compared on validation.
 - **Transformer**: all-MiniLM-L6-v2 (packaged offline) with a fresh 4-way head, trained by week 12's `fine_tune`
   (AdamW, linear warm-up/decay, length-grouped batches: `week12_transformer_sst2.bert_sentiment.fine_tune`) for a
-  FIXED number of epochs over a fixed number of rows: the budget is set in `Config`, never by a clock.
+  FIXED number of epochs over a fixed number of rows: the budget is set in `Config`, never by a clock. Validation
+  is scored after every epoch and the best epoch's weights are kept (the epoch count is chosen on validation).
 """
 
 from __future__ import annotations
@@ -60,9 +61,16 @@ def encode(tokenizer, frame: pd.DataFrame) -> list[dict]:
     ]
 
 
-def fine_tune_transformer(train: pd.DataFrame, config, seed: int) -> tuple[TransformerModel, list[float]]:
+def fine_tune_transformer(
+    train: pd.DataFrame, val: pd.DataFrame, config, seed: int
+) -> tuple[TransformerModel, list[float], pd.DataFrame]:
     """Fine-tune all-MiniLM-L6-v2 with a 4-way head on `config.transformer_rows` training rows for
-    `config.transformer_epochs` epochs at `config.transformer_lr`; return the model and the per-step losses."""
+    `config.transformer_epochs` epochs at `config.transformer_lr`, scoring validation after every epoch.
+
+    Returns the weights of the epoch that scored best on validation (early stopping: the number of epochs is a
+    choice, so validation makes it; ties go to the earlier epoch), the per-step losses, and one row per epoch."""
+    import copy
+
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
@@ -78,9 +86,21 @@ def fine_tune_transformer(train: pd.DataFrame, config, seed: int) -> tuple[Trans
     )  # fmt: skip
     rows = train if config.transformer_rows is None else train.sample(n=min(config.transformer_rows, len(train)),
                                                                       random_state=seed)  # fmt: skip
+    model = TransformerModel(network, tokenizer, list(LABELS))
+    epochs, best = [], {"val_accuracy": -1.0}
+
+    def score_epoch(epoch: int) -> None:
+        network.eval()
+        epochs.append({"epoch": epoch, "val_accuracy": accuracy(model, val)})
+        if epochs[-1]["val_accuracy"] > best["val_accuracy"]:
+            best.update(epochs[-1], weights=copy.deepcopy(network.state_dict()))
+
     losses = fine_tune(network, tokenizer, encode(tokenizer, rows), lr=config.transformer_lr,
-                       epochs=config.transformer_epochs, config=config, seed=seed)  # fmt: skip
-    return TransformerModel(network.eval(), tokenizer, list(LABELS)), losses
+                       epochs=config.transformer_epochs, config=config, seed=seed,
+                       on_epoch_end=score_epoch)  # fmt: skip
+    network.load_state_dict(best["weights"])
+    table = pd.DataFrame(epochs).assign(chosen=lambda t: t["epoch"] == best["epoch"])
+    return TransformerModel(network.eval(), tokenizer, list(LABELS)), losses, table
 
 
 def save_transformer(model: TransformerModel, folder: Path, *, seed: int, datasets, **extra) -> Path:

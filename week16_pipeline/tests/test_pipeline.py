@@ -239,6 +239,9 @@ def test_fast_run_of_the_whole_chain(tmp_path):
     assert audit.verify(out / "audit.jsonl") == m["audit_entries"]
     served = pd.read_csv(out / "tables" / "served.csv")
     assert (served["model_version"] == serve.model_version(out / "champion")).all()
+    scale = pd.read_csv(out / "tables" / "scale.csv")  # the Dask stage: 1 and 2 workers, one answer
+    assert scale["workers"].tolist() == [1, 2] and m["dask_same_answer"]
+    assert scale["cv_accuracy"].iloc[0] > 0.6  # four balanced classes: chance is 0.25
 
 
 @pytest.mark.slow
@@ -255,7 +258,7 @@ def test_dvc_repro_reruns_only_what_changed(tmp_path):
     sh(project, "dvc", "init", "-q")
     commit(project, "week 16 DVC project")
     first = sh(project, "dvc", "repro")
-    assert first.count("Running stage") == 5
+    assert first.count("Running stage") == 6
     assert "Running stage" not in sh(project, "dvc", "repro")  # nothing changed: nothing runs
     (project / "params.yaml").write_text((project / "params.yaml").read_text().replace("Cs: [3.0, 10.0]", "Cs: [1.0]"))
     again = sh(project, "dvc", "repro")
