@@ -93,7 +93,8 @@ def benchmark(model_dir: Path, texts: list[str], *, rates: tuple[int, ...], step
     from week14_fastapi_docker import loadgen
     from week14_fastapi_docker.benchmark import row
 
-    env = {"MODEL_DIR": str(model_dir), "RATE_LIMIT": "", "LOG_LEVEL": "WARNING", "TORCH_THREADS": "1",
+    # The server starts in REPO_ROOT: an absolute MODEL_DIR, so a relative one (dvc repro's `--work .`) still works.
+    env = {"MODEL_DIR": str(Path(model_dir).resolve()), "RATE_LIMIT": "", "LOG_LEVEL": "WARNING", "TORCH_THREADS": "1",
            "PYTHONUNBUFFERED": "1"}  # fmt: skip
     variant = SimpleNamespace(name="news-champion", workers=1)
     rows = []

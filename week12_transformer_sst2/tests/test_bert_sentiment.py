@@ -219,9 +219,34 @@ def test_results_template_renders_from_the_run(fast_run):
     assert "(chosen)" in text and "INT8" in text and "95% CI" in text
 
 
+@pytest.mark.slow  # a second whole fast run (~2 min on 2 cores): `make test-slow`; the test below is its quick twin
 def test_same_seed_gives_identical_metrics(fast_run, tmp_path):
     again = run_week(WEEK, fast=True, seed=0, out_dir=tmp_path / "again")
     assert comparable(again["metrics"]) == comparable(fast_run["metrics"])
+
+
+def test_same_seed_fine_tunes_to_identical_weights():
+    """The training loop alone, twice with one seed (after other code drew random numbers): the same losses and
+    the same weights, bit for bit — what makes the whole run's metrics repeat."""
+    import dataclasses
+
+    import torch
+
+    from shared.data.loaders import load_sst2
+    from week12_transformer_sst2.data import encode
+    from week12_transformer_sst2.pretrained import load_tokenizer
+
+    config = dataclasses.replace(bert_sentiment.FAST, batch_size=16)
+    tokenizer = load_tokenizer(config.model_name)
+    features = encode(tokenizer, load_sst2("train").head(48))
+    runs = []
+    for disturb in (3, 11):
+        torch.rand(disturb)  # other code's draws must not matter
+        model = bert_sentiment.new_classifier(config, seed=0)
+        losses = bert_sentiment.fine_tune(model, tokenizer, features, lr=1e-4, epochs=1, config=config, seed=0)
+        runs.append((losses, model.classifier.weight.detach().clone()))
+    assert len(runs[0][0]) == 3 and runs[0][0] == runs[1][0]
+    assert torch.equal(runs[0][1], runs[1][1])
 
 
 # ---------------------------------------------------------------- behaviour of the fast model

@@ -241,7 +241,7 @@ def test_fast_run_of_the_whole_chain(tmp_path):
     assert (served["model_version"] == serve.model_version(out / "champion")).all()
     scale = pd.read_csv(out / "tables" / "scale.csv")  # the Dask stage: 1 and 2 workers, one answer
     assert scale["workers"].tolist() == [1, 2] and m["dask_same_answer"]
-    assert scale["cv_accuracy"].iloc[0] > 0.6  # four balanced classes: chance is 0.25
+    assert scale["cv_accuracy"].iloc[0] > 0.45  # 300 articles, four balanced classes: chance is 0.25
 
 
 @pytest.mark.slow
