@@ -159,3 +159,24 @@ def test_every_registered_unit_ships_a_grader_with_fixtures_and_a_readme_section
         fixtures = [p for p in (week.folder / "tests" / "grading_fixtures").glob("*") if not p.name.startswith("_")]
         assert len(fixtures) >= 3, f"{week.key}: {len(fixtures)} wrong-solution fixtures, the pattern asks for 3+"
         assert "Check your own solution" in (week.folder / "README.md").read_text(encoding="utf-8"), week.key
+
+
+def test_every_self_assessment_link_points_at_a_real_file_and_heading():
+    """The report sends a learner to the reference's write-up for what no check can judge; a renamed file or
+    heading would be a dead link in every report. Anchors are GitHub's heading slugs: lower case, punctuation
+    dropped, spaces to hyphens."""
+    import importlib
+    import re
+
+    from shared.weeks import WEEKS
+
+    for week in WEEKS:
+        for item in importlib.import_module(f"{week.package}.grading").RUBRIC.self_assessment:
+            path, _, anchor = item.reference.partition("#")
+            assert (REPO_ROOT / path).is_file(), f"{week.key}: {item.reference}"
+            if anchor:
+                headings = [line.lstrip("#").strip().lower()
+                            for line in (REPO_ROOT / path).read_text(encoding="utf-8").splitlines()
+                            if line.startswith("#")]  # fmt: skip
+                slugs = {re.sub(r"[^\w\- ]", "", h).replace(" ", "-") for h in headings}
+                assert anchor in slugs, f"{week.key}: {item.reference}"

@@ -8,14 +8,12 @@ Everything runs in this process on the grader's stand-in models (nothing trains;
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import pytest
 
 from capstones.c3_multimodal_app import grading, inference
 from shared.grading.grader import grade
-from shared.paths import REPO_ROOT
 
 FIXTURES = Path(__file__).parent / "grading_fixtures"
 
@@ -55,16 +53,6 @@ def test_the_sharpened_stand_in_answers_differently_for_a_different_resize():
 def test_an_independent_right_answer_passes_every_check():
     report = grade("c3", FIXTURES / "right_answer.py", metrics=False, isolate=False)
     assert report.passed, report.to_text()
-
-
-def test_self_assessment_links_point_at_real_files_and_headings():
-    for item in grading.RUBRIC.self_assessment:
-        path, _, anchor = item.reference.partition("#")
-        assert (REPO_ROOT / path).is_file(), item.reference
-        if anchor:  # GitHub's heading slugs: lower case, punctuation dropped, spaces to hyphens
-            headings = [line.lstrip("#").strip().lower() for line in (REPO_ROOT / path).read_text().splitlines()
-                        if line.startswith("#")]  # fmt: skip
-            assert anchor in {re.sub(r"[^\w\- ]", "", h).replace(" ", "-") for h in headings}, item.reference
 
 
 @pytest.mark.parametrize(

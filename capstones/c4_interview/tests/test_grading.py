@@ -6,14 +6,12 @@ independently of the lesson, and passing every check as `right_answer.py`) and r
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 from capstones.c4_interview import grading
 from shared.grading.grader import grade
-from shared.paths import REPO_ROOT
 
 FIXTURES = Path(__file__).parent / "grading_fixtures"
 
@@ -41,16 +39,6 @@ def test_the_graders_library_answer_is_the_lessons_objective():
     w_sk, b_sk = grading.sklearn_logistic(X, y)
     assert grading.largest(w - w_sk, b - b_sk) < 1e-6
     assert grading.largest([1.0, float("nan")], 0.0) != grading.largest([1.0], 0.0)  # NaN is never "small"
-
-
-def test_self_assessment_links_point_at_real_files_and_headings():
-    for item in grading.RUBRIC.self_assessment:
-        path, _, anchor = item.reference.partition("#")
-        assert (REPO_ROOT / path).is_file(), item.reference
-        if anchor:  # GitHub's heading slugs: lower case, punctuation dropped, spaces to hyphens
-            headings = [line.lstrip("#").strip().lower() for line in (REPO_ROOT / path).read_text().splitlines()
-                        if line.startswith("#")]  # fmt: skip
-            assert anchor in {re.sub(r"[^\w\- ]", "", h).replace(" ", "-") for h in headings}, item.reference
 
 
 @pytest.mark.parametrize(
