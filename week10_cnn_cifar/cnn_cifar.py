@@ -171,6 +171,12 @@ def fit(
     """
     device = next(model.parameters()).device
     steps_per_epoch = math.ceil(len(y) / cfg.batch_size)
+    if cfg.warmup * cfg.epochs * steps_per_epoch <= 1:  # torch's OneCycleLR divides by zero at exactly 1
+        raise ValueError(
+            f"one-cycle needs more than 1 warm-up step; {len(y)} images in batches of {cfg.batch_size} for "
+            f"{cfg.epochs} epoch(s) give {cfg.epochs * steps_per_epoch} steps, {cfg.warmup:.0%} of them warm-up: "
+            "use more images or epochs, or a smaller batch"
+        )
     optimiser = torch.optim.SGD(
         model.parameters(), lr=cfg.max_lr, momentum=cfg.momentum, nesterov=True, weight_decay=cfg.weight_decay
     )

@@ -117,6 +117,14 @@ def test_the_training_loop_is_reproducible_and_lowers_the_loss():
     assert h1["train_loss"].iloc[-1] < h1["train_loss"].iloc[0]
 
 
+@pytest.mark.parametrize(("n", "epochs"), [(64, 1), (64, 2)])  # 2 and 4 steps (4: torch divides by zero)
+def test_a_schedule_too_short_for_one_cycle_is_a_clear_error(n, epochs):
+    x, y = torch.zeros((n, 3, 32, 32), dtype=torch.uint8), torch.arange(n) % 10
+    cfg = cnn_cifar.Config(epochs=epochs, batch_size=32)
+    with pytest.raises(ValueError, match="more than 1 warm-up step.*smaller batch"):
+        cnn_cifar.fit(CifarNet(), x, y, cfg, stats=STATS, gen=torch.Generator().manual_seed(0))
+
+
 def test_training_settings_restore_the_global_torch_flags_even_after_an_error():
     fill, threads = torch.utils.deterministic.fill_uninitialized_memory, torch.get_num_threads()
     with pytest.raises(RuntimeError), training_settings(1):
