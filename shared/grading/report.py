@@ -88,7 +88,7 @@ class Report:
             else:
                 lines.append(f"  {part} — {100 * weight:.0f} points, self-assessed (below)")
         if self.metrics:
-            lines += ["", "Metrics on the grader's held-out data (the same data for all three)"]
+            lines += ["", "Metrics measured by the grader, same inputs for all three (held out where a model learns)"]
             lines.append(f"  {'metric':28} {'yours':>12} {'reference':>12} {'baseline':>12}")
             for metric in self.metrics:
                 values = [_fmt(v) for v in (metric.learner, metric.reference, metric.baseline)]

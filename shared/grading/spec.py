@@ -58,7 +58,8 @@ class Check:
 
 @dataclass(frozen=True)
 class Metric:
-    """A number scored on the grader's held-out data for the learner, the reference and a simple baseline.
+    """A number the grader measures for the learner, the reference and a simple baseline, on the same inputs (held
+    out where a model learns).
 
     Shown side by side, not scored: behaviour is judged by the checks.
     """
