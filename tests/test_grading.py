@@ -180,3 +180,26 @@ def test_every_self_assessment_link_points_at_a_real_file_and_heading():
                             if line.startswith("#")]  # fmt: skip
                 slugs = {re.sub(r"[^\w\- ]", "", h).replace(" ", "-") for h in headings}
                 assert anchor in slugs, f"{week.key}: {item.reference}"
+
+
+def test_classifier_probes_take_sklearns_shapes_and_name_any_other():
+    """`predictions` and `positive_proba` (weeks 6, 7, c2): one answer per row, a column vector flattened; a
+    probability table of shape (rows, 2). A single column, or too few answers, fails with the shape in words."""
+    from types import SimpleNamespace
+
+    import numpy as np
+    import pandas as pd
+
+    from shared.grading.probes import positive_proba, predictions
+    from shared.grading.spec import CheckFailed
+
+    X = pd.DataFrame({"x": [0.0, 1.0, 2.0]})
+    right = SimpleNamespace(predict=lambda X: np.array([[0], [1], [1]]),
+                            predict_proba=lambda X: np.array([[0.9, 0.1], [0.4, 0.6], [0.2, 0.8]]))  # fmt: skip
+    assert predictions(right, X, "rows").tolist() == [0, 1, 1]
+    assert positive_proba(right, X).tolist() == [0.1, 0.6, 0.8]
+    wrong = SimpleNamespace(predict=lambda X: np.array([1, 1]), predict_proba=lambda X: np.array([0.1, 0.6, 0.8]))
+    with pytest.raises(CheckFailed, match="returned 2 answers for 3 passengers"):
+        predictions(wrong, X, "passengers")
+    with pytest.raises(CheckFailed, match=r"returned shape \(3,\), expected \(3, 2\)"):
+        positive_proba(wrong, X)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from shared.grading import Check, Function, Metric, Rubric, SelfCheck, expect
-from shared.grading.probes import batch_dependence, seeded
+from shared.grading.probes import batch_dependence, positive_proba, predictions, seeded
 
 CONTRACT = [
     Function("fit", "fit(X_train: pd.DataFrame, y_train: pd.Series) -> model",
@@ -80,15 +80,8 @@ def fit(sol):
     return seeded(SEED, sol.fit, d.X_train.copy(), d.y_train.copy())
 
 
-def proba(model, X: pd.DataFrame) -> np.ndarray:
-    p = np.asarray(model.predict_proba(X.copy()), dtype="float64")
-    expect(p.ndim == 2 and p.shape == (len(X), 2), f"`predict_proba` returned shape {p.shape}, expected ({len(X)}, 2)")
-    return p[:, 1]
-
-
 def labels(model, X: pd.DataFrame) -> np.ndarray:
-    out = np.asarray(model.predict(X.copy())).reshape(-1)
-    expect(out.shape == (len(X),), f"`predict` returned {out.size} labels for {len(X)} tumours")
+    out = predictions(model, X, "tumours")
     expect(set(np.unique(out)) <= {0, 1}, f"`predict` must return 0/1 labels, not {sorted(set(out))[:4]}")
     return out.astype(int)
 
@@ -97,7 +90,7 @@ def fitted(sol) -> tuple[Any, np.ndarray, np.ndarray]:
     if id(sol) not in _fitted:
         model = fit(sol)
         X_test = data().X_test
-        _fitted[id(sol)] = (sol, model, proba(model, X_test), labels(model, X_test))
+        _fitted[id(sol)] = (sol, model, positive_proba(model, X_test), labels(model, X_test))
     return _fitted[id(sol)][1:]
 
 
@@ -151,7 +144,7 @@ def check_bigger_tumours_score_higher(sol) -> None:
     model, before, _ = fitted(sol)
     X = data().X_test
     size = [c for c in X.columns if c.split()[-1] in ("radius", "perimeter", "area")]
-    after = proba(model, X.assign(**{c: X[c] * 1.2 for c in size}))
+    after = positive_proba(model, X.assign(**{c: X[c] * 1.2 for c in size}))
     up, down = float((after > before + 1e-12).mean()), float((after < before - 1e-9).mean())
     expect(up > 0.5 and down <= 0.05, f"20% larger tumours: probability of malignancy up for {up:.0%}, down for "
                                       f"{down:.0%}")  # fmt: skip
@@ -159,13 +152,13 @@ def check_bigger_tumours_score_higher(sol) -> None:
 
 def check_batch_independent(sol) -> None:
     model, _, _ = fitted(sol)
-    change = batch_dependence(lambda X: proba(model, X), data().X_test.iloc[:15])
+    change = batch_dependence(lambda X: positive_proba(model, X), data().X_test.iloc[:15])
     expect(change <= 1e-9, f"a tumour's probability changed by up to {change:.3g} with the tumours scored with it")
 
 
 def check_same_seed_same_model(sol) -> None:
     _, first, _ = fitted(sol)
-    change = float(np.abs(proba(fit(sol), data().X_test) - first).max())
+    change = float(np.abs(positive_proba(fit(sol), data().X_test) - first).max())
     expect(change <= 1e-9, f"two fits with the same seed gave probabilities up to {change:.3g} apart")
 
 

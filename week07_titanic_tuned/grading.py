@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from shared.grading import Check, Function, Metric, Rubric, SelfCheck, expect
-from shared.grading.probes import once, seeded
+from shared.grading.probes import once, positive_proba, predictions, seeded
 
 CONTRACT = [
     Function("clean", "clean(df: pd.DataFrame) -> pd.DataFrame",
@@ -106,15 +106,7 @@ def model(sol):
 
 
 def labels(m, X: pd.DataFrame) -> np.ndarray:
-    out = np.asarray(m.predict(X.copy())).reshape(-1)
-    expect(out.shape == (len(X),), f"`predict` returned {out.size} answers for {len(X)} passengers")
-    return out.astype(int)
-
-
-def proba(m, X: pd.DataFrame) -> np.ndarray:
-    p = np.asarray(m.predict_proba(X.copy()), dtype="float64")
-    expect(p.shape == (len(X), 2), f"`predict_proba` returned shape {p.shape}, expected ({len(X)}, 2)")
-    return p[:, 1]
+    return predictions(m, X, "passengers").astype(int)
 
 
 def accuracy(sol) -> float:
@@ -182,7 +174,7 @@ def check_predicts_both_classes(sol) -> None:
 
 def check_same_seed_same_model(sol) -> None:
     X = data().X_test
-    change = float(np.abs(proba(fit(sol), X) - proba(model(sol), X)).max())
+    change = float(np.abs(positive_proba(fit(sol), X) - positive_proba(model(sol), X)).max())
     expect(change <= 1e-9, f"two fits with the same seed gave probabilities up to {change:.3g} apart")
 
 
@@ -193,9 +185,9 @@ def check_batch_independent(sol) -> None:
     """One passenger with every gap the rules fill, predicted alone and inside very different files."""
     X, m = data().X_test, model(sol)
     target = X.head(1).assign(Age=np.nan, Fare=np.nan, Embarked=np.nan)
-    alone = proba(m, target)[0]
+    alone = positive_proba(m, target)[0]
     others = [X[X["Pclass"] == 1].head(10), X[X["Pclass"] == 3].head(30), X.iloc[1:]]
-    inside = [proba(m, pd.concat([o.iloc[:3], target, o.iloc[3:]]))[3] for o in others]
+    inside = [positive_proba(m, pd.concat([o.iloc[:3], target, o.iloc[3:]]))[3] for o in others]
     change = max(abs(p - alone) for p in inside)
     expect(change <= 1e-9, f"a passenger with a missing age, fare and port got probabilities up to {change:.3g} "
                            "apart depending on the other passengers in the file")  # fmt: skip

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from shared.grading import Check, Function, Metric, Rubric, SelfCheck, expect
-from shared.grading.probes import once, seeded
+from shared.grading.probes import once, positive_proba, predictions, seeded
 
 CONTRACT = [
     Function("cv_splits", "cv_splits(X: pd.DataFrame, y: pd.Series) -> list[tuple[np.ndarray, np.ndarray]]",
@@ -104,15 +104,7 @@ def model(sol):
 
 
 def answers(m, X: pd.DataFrame) -> np.ndarray:
-    out = np.asarray(m.predict(X.copy())).reshape(-1)
-    expect(out.shape == (len(X),), f"`predict` returned {out.size} answers for {len(X)} passengers")
-    return out.astype(bool)
-
-
-def proba(m, X: pd.DataFrame) -> np.ndarray:
-    p = np.asarray(m.predict_proba(X.copy()), dtype="float64")
-    expect(p.shape == (len(X), 2), f"`predict_proba` returned shape {p.shape}, expected ({len(X)}, 2)")
-    return p[:, 1]
+    return predictions(m, X, "passengers").astype(bool)
 
 
 def accuracy(sol) -> float:
@@ -174,10 +166,11 @@ def check_batch_independent(sol) -> None:
     X, m = data().X_test, model(sol)
     group = travel_group(X["PassengerId"])
     target, others = X[group == group.iloc[0]], X[group != group.iloc[0]]
-    alone = proba(m, target)
+    alone = positive_proba(m, target)
     change = 0.0
     for batch in (pd.concat([others.head(50), target]), pd.concat([target, others.sample(frac=1, random_state=1)])):
-        inside = pd.Series(proba(m, batch), index=batch["PassengerId"].to_numpy())[target["PassengerId"]].to_numpy()
+        scores = pd.Series(positive_proba(m, batch), index=batch["PassengerId"].to_numpy())
+        inside = scores[target["PassengerId"]].to_numpy()
         change = max(change, float(np.abs(inside - alone).max()))
     expect(change <= 1e-9, f"a travel group's probabilities changed by up to {change:.3g} with the other passengers "
                            "in the file")  # fmt: skip
@@ -185,7 +178,7 @@ def check_batch_independent(sol) -> None:
 
 def check_same_seed_same_model(sol) -> None:
     X = data().X_test
-    change = float(np.abs(proba(fit(sol), X) - proba(model(sol), X)).max())
+    change = float(np.abs(positive_proba(fit(sol), X) - positive_proba(model(sol), X)).max())
     expect(change <= 1e-9, f"two fits with the same seed gave probabilities up to {change:.3g} apart")
 
 

@@ -1,5 +1,6 @@
 """Probes a grader runs on any learner's code: which data files a call opened, whether a model's answer for a row
-depends on the other rows of the batch, and whether the same seed gives the same model.
+depends on the other rows of the batch, whether the same seed gives the same model, and the answers of a
+scikit-learn-style binary classifier, shape-checked.
 
 Called by a unit's checks inside the worker, on the learner's functions (proposed by the weeks 5–8 grader).
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from shared.grading.spec import expect
 from shared.seed import seed_everything
 
 _watches: list[tuple[tuple[str, ...], list[str]]] = []
@@ -60,6 +62,23 @@ def batch_dependence(predict: Callable[[pd.DataFrame], np.ndarray], rows: pd.Dat
     alone = np.concatenate([np.asarray(predict(rows.iloc[[i]]), dtype="float64") for i in range(len(rows))])
     reversed_ = np.asarray(predict(rows.iloc[::-1]), dtype="float64")[::-1]
     return float(max(np.max(np.abs(alone - together)), np.max(np.abs(reversed_ - together))))
+
+
+def predictions(model, X: pd.DataFrame, noun: str) -> np.ndarray:
+    """`model.predict(X)` as one answer per row (a column vector is flattened); any other shape fails the check
+    with a message that counts the rows in the unit's own words ("passengers", "tumours"). X is copied, so a
+    model that edits its input in place cannot change what the grader asks next."""
+    out = np.asarray(model.predict(X.copy())).reshape(-1)
+    expect(out.shape == (len(X),), f"`predict` returned {out.size} answers for {len(X)} {noun}")
+    return out
+
+
+def positive_proba(model, X: pd.DataFrame) -> np.ndarray:
+    """The positive class's column of a binary `model.predict_proba(X)`, which must have shape (rows, 2), as
+    scikit-learn's does: a single column or logits would be scored as something they are not."""
+    p = np.asarray(model.predict_proba(X.copy()), dtype="float64")
+    expect(p.ndim == 2 and p.shape == (len(X), 2), f"`predict_proba` returned shape {p.shape}, expected ({len(X)}, 2)")
+    return p[:, 1]
 
 
 def seeded(seed: int, call: Callable, *args, **kwargs):
