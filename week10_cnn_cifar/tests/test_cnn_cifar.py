@@ -296,7 +296,8 @@ def test_the_results_and_model_card_templates_render_a_full_run_with_transfer():
 
     folder = cnn_cifar.Path(cnn_cifar.__file__).parent / "templates"
     m = {"test_accuracy": 0.9, "test_accuracy_ci_low": 0.894, "test_accuracy_ci_high": 0.906, "n_test": 10000,
-         "n_train": 45000, "n_val": 5000, "epochs": 20, "train_time_s": 700.0, "epoch_time_s": 25.0, "threads": 1,
+         "n_train": 45000, "n_val": 5000, "epochs": 20, "batch_size": 256, "train_time_s": 700.0,
+         "epoch_time_s": 25.0, "threads": 1,
          "data_form": "cifar10_jpeg", "tta": True, "val_accuracy_plain": 0.89, "val_accuracy_flip_tta": 0.9,
          "n_parameters": 491754, "device": "cpu", "transfer_labels_per_class": 100, "transfer_n_test": 2000,
          "transfer_resolution": 96, "transfer_probe_c": 0.1, "tensorboard_s": 7.0}  # fmt: skip
@@ -329,6 +330,10 @@ def test_the_results_and_model_card_templates_render_a_full_run_with_transfer():
     assert "90.0% (95% CI 89.4–90.6%)" in block and "**used**" in block and "| cat | 90.0% |" in block
     assert "100 labelled images per class" in block and "from scratch (this week's CNN) | 40.0% (38.0–42.0%)" in block
     assert "about 23 minutes of training instead of 12" in " ".join(block.split())  # half as fast: time doubles
+    assert "time goal is missed" not in block  # 700 s ≤ 15 min
+    slow = " ".join(render(folder / "results.md", m=m | {"train_time_s": 3600.0, "epoch_time_s": 176.0},
+                           tables=tables, run=run).split())  # fmt: skip
+    assert "1.00 s per batch of 256" in slow and "epochs take 60 minutes" in slow and "about 4× less" in slow
     card = render(folder / "MODEL_CARD.md", m=m, tables=tables, run=run)
     assert missing_sections(card) == [] and "491,754 weights" in card
     assert transfer.TransferConfig().labels_per_class == m["transfer_labels_per_class"]
