@@ -75,7 +75,7 @@ def predictions(model, X: pd.DataFrame, noun: str) -> np.ndarray:
 
 def positive_proba(model, X: pd.DataFrame) -> np.ndarray:
     """The positive class's column of a binary `model.predict_proba(X)`, which must have shape (rows, 2), as
-    scikit-learn's does: a single column or logits would be scored as something they are not."""
+    scikit-learn's does: a single column of P(positive) would otherwise be misread row by row."""
     p = np.asarray(model.predict_proba(X.copy()), dtype="float64")
     expect(p.ndim == 2 and p.shape == (len(X), 2), f"`predict_proba` returned shape {p.shape}, expected ({len(X)}, 2)")
     return p[:, 1]
