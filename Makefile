@@ -16,16 +16,12 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 # Two workers (one per core of the reference laptop); a module's tests stay on one worker so its fixtures run once.
-# One BLAS/OpenMP thread per worker (and per process a test starts), as in `roadmap run` and the notebooks: two
-# workers each spinning up a thread per core oversubscribe a 2-core machine. Torch code sets its own count (Config).
-ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
-
 test: $(STAMP)
-	$(ONE_THREAD) $(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 # The tests marked `slow` (over ~10 s each: reference grades of the heavy units, end-to-end runs); not in `make test`.
 test-slow: $(STAMP)
-	$(ONE_THREAD) $(PY) -m pytest -m slow -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -m slow -n 2 --dist loadfile $(PYTEST_ARGS)
 
 reproduce: $(STAMP)
 ifeq ($(WEEK),)
